@@ -1,0 +1,181 @@
+from django.contrib import admin
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from tracker.admin import BaseAdmin, QuarterFilter, subtree_filter, year_filter
+
+from .models import (
+    DeclaredFigure,
+    Directive,
+    Exemplar,
+    Initiative,
+    InitiativeEvaluation,
+    Outreach,
+    ServiceFigure,
+    Source,
+    StudySession,
+    Theme,
+)
+
+
+def with_qualifier(value, qualifier_display, qualifier):
+    """ "over 80.000" — a declared number as it was stated."""
+    if value is None:
+        return "—"
+    number = number_format(value, force_grouping=True)
+    return number if qualifier == "exact" else f"{qualifier_display} {number}"
+
+
+@admin.register(Source)
+class SourceAdmin(BaseAdmin):
+    list_display = ["title", "code", "kind", "publisher", "published_on", "date_note"]
+    list_filter = ["kind"]
+    search_fields = ["title", "code", "publisher"]
+
+
+@admin.register(Directive)
+class DirectiveAdmin(BaseAdmin):
+    list_display = ["code", "title", "kind", "issued_by", "issued_on", "continues"]
+    list_filter = ["kind"]
+    list_select_related = ["continues"]
+    search_fields = ["code", "title"]
+    autocomplete_fields = ["continues", "source"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(BaseAdmin):
+    list_display = ["title", "year", "quarter", "directive"]
+    list_filter = [year_filter("year"), QuarterFilter]
+    list_select_related = ["directive"]
+    search_fields = ["title"]
+    autocomplete_fields = ["directive", "source"]
+
+
+@admin.register(StudySession)
+class StudySessionAdmin(BaseAdmin):
+    list_display = ["unit", "kind", "when", "topic", "attended", "expected", "attendance"]
+    list_filter = [subtree_filter("unit__path"), "kind", year_filter("year"), QuarterFilter, "format"]
+    list_select_related = ["unit"]
+    search_fields = ["topic", "unit__code", "unit__name"]
+    autocomplete_fields = ["unit", "theme", "chair", "source"]
+    fieldsets = [
+        (None, {"fields": ["unit", "kind", "theme", "topic", "format", "chair"]}),
+        (
+            _("When"),
+            {
+                "fields": ["date", ("year", "quarter")],
+                "description": _(
+                    "Give the date. Only when the date is unknown, give the year and quarter instead."
+                ),
+            },
+        ),
+        (_("Attendance"), {"fields": [("attended", "expected"), "has_self_criticism", "reviews_study"]}),
+        (None, {"fields": ["minutes", "source"]}),
+    ]
+
+    @admin.display(description=_("date or quarter"), ordering="date")
+    def when(self, session):
+        return session.date.strftime("%d/%m/%Y") if session.date else session.period_label
+
+    @admin.display(description=_("attendance rate"))
+    def attendance(self, session):
+        rate = session.attendance_rate
+        return "—" if rate is None else f"{number_format(rate, 1)}%"
+
+
+class EvaluationInline(admin.TabularInline):
+    model = InitiativeEvaluation
+    extra = 1
+    autocomplete_fields = ["source"]
+    fields = ["evaluated_on", "evaluator", "result", "source"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(BaseAdmin):
+    list_display = ["title", "unit", "group", "status", "start_year"]
+    list_filter = [subtree_filter("unit__path"), "group", "status", year_filter("start_year")]
+    list_select_related = ["unit"]
+    search_fields = ["title", "description", "unit__code", "unit__name"]
+    autocomplete_fields = ["unit", "source"]
+    inlines = [EvaluationInline]
+
+
+@admin.register(InitiativeEvaluation)
+class InitiativeEvaluationAdmin(BaseAdmin):
+    list_display = ["initiative", "unit", "evaluated_on", "evaluator"]
+    list_filter = [subtree_filter("initiative__unit__path"), year_filter("evaluated_on__year")]
+    list_select_related = ["initiative__unit"]
+    search_fields = ["initiative__title", "evaluator", "result"]
+    autocomplete_fields = ["initiative", "source"]
+
+    @admin.display(description=_("unit"), ordering="initiative__unit__path")
+    def unit(self, evaluation):
+        return evaluation.initiative.unit
+
+
+@admin.register(Outreach)
+class OutreachAdmin(BaseAdmin):
+    list_display = ["title", "unit", "channel", "published_on", "is_regular"]
+    list_filter = [subtree_filter("unit__path"), "channel", "is_regular", year_filter("published_on__year")]
+    list_select_related = ["unit"]
+    search_fields = ["title", "description", "unit__code", "unit__name"]
+    autocomplete_fields = ["unit", "source"]
+
+
+@admin.register(Exemplar)
+class ExemplarAdmin(BaseAdmin):
+    list_display = ["name", "unit", "is_collective", "recognised_on"]
+    list_filter = [subtree_filter("unit__path"), "is_collective", year_filter("recognised_on__year")]
+    list_select_related = ["unit"]
+    search_fields = ["name", "deed", "unit__code", "unit__name"]
+    autocomplete_fields = ["unit", "official", "source"]
+
+
+@admin.register(ServiceFigure)
+class ServiceFigureAdmin(BaseAdmin):
+    list_display = [
+        "agency",
+        "unit",
+        "period_start",
+        "period_end",
+        "received_as_declared",
+        "on_time_as_declared",
+        "on_time_rate",
+        "computed_rate",
+        "one_stop_rate",
+    ]
+    list_filter = [subtree_filter("unit__path"), year_filter("period_end__year")]
+    list_select_related = ["unit"]
+    search_fields = ["agency", "unit__code", "unit__name"]
+    autocomplete_fields = ["unit", "source"]
+
+    @admin.display(description=_("received"))
+    def received_as_declared(self, figure):
+        return with_qualifier(
+            figure.received, figure.get_received_qualifier_display(), figure.received_qualifier
+        )
+
+    @admin.display(description=_("on time"))
+    def on_time_as_declared(self, figure):
+        return with_qualifier(
+            figure.on_time, figure.get_on_time_qualifier_display(), figure.on_time_qualifier
+        )
+
+    @admin.display(description=_("computed on-time rate (%)"))
+    def computed_rate(self, figure):
+        rate = figure.computed_on_time_rate
+        return "—" if rate is None else number_format(rate, 2)
+
+
+@admin.register(DeclaredFigure)
+class DeclaredFigureAdmin(BaseAdmin):
+    list_display = ["unit", "metric", "as_declared", "period_start", "period_end", "source"]
+    list_filter = [subtree_filter("unit__path"), "metric", "qualifier", year_filter("period_end__year")]
+    list_select_related = ["unit", "source"]
+    search_fields = ["unit__code", "unit__name", "note"]
+    autocomplete_fields = ["unit", "directive", "source"]
+
+    @admin.display(description=_("value"), ordering="value")
+    def as_declared(self, figure):
+        value = int(figure.value) if figure.value == figure.value.to_integral() else figure.value
+        return with_qualifier(value, figure.get_qualifier_display(), figure.qualifier)

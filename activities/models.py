@@ -1,0 +1,654 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tracker.constraints import choices_check, not_blank, unique_allowing_null, year_check
+from tracker.periods import QUARTER_CHOICES, Quarter, QuarterOf, YearOf, quarter_label
+from tracker.text import CodeField, NFCCharField, NFCTextField
+from units.models import path_upper_bound, source_field
+
+
+class Qualifier(models.TextChoices):
+    """How exactly a declared number was stated: "over 80,000", "nearly 77,000"."""
+
+    EXACT = "exact", _("exactly")
+    OVER = "over", _("over")
+    NEARLY = "nearly", _("nearly")
+    ABOUT = "about", _("about")
+
+
+def percent_check(field, name):
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gte": 0, f"{field}__lte": 100}),
+        name=name,
+    )
+
+
+def period_check(start, end, name):
+    return models.CheckConstraint(condition=models.Q(**{f"{end}__gte": models.F(start)}), name=name)
+
+
+class UnitRecordQuerySet(models.QuerySet):
+    """Reads shared by every record that belongs to a unit."""
+
+    def for_subtree(self, unit):
+        """Records of the unit and of every unit under it: one indexed range on the unit path."""
+        return self.filter(unit__path__gte=unit.path, unit__path__lt=path_upper_bound(unit.path))
+
+    def for_unit(self, unit):
+        return self.filter(unit=unit)
+
+
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", _("Press article")
+    DOCUMENT = "document", _("Party document")
+    UNIT_REPORT = "unit_report", _("Unit report")
+    IMPORT = "import", _("Imported file")
+    SYNTHETIC = "synthetic", _("Synthetic demo data")
+
+
+class Source(models.Model):
+    Kind = SourceKind
+
+    code = CodeField(_("code"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DOCUMENT)
+    title = NFCCharField(_("title"), max_length=500)
+    publisher = NFCCharField(_("publisher"), max_length=255, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    date_note = NFCCharField(
+        _("date as stated"),
+        max_length=255,
+        blank=True,
+        help_text=_("When the exact date is unknown, what the text tells, e.g. after 15/03/2024."),
+    )
+    location = NFCCharField(_("where to read it"), max_length=500, blank=True)
+    note = NFCTextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-published_on", "title"]
+        constraints = [
+            choices_check("kind", SourceKind, "source_kind_valid"),
+            not_blank("code", "source_code_not_blank"),
+            not_blank("title", "source_title_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class DirectiveKind(models.TextChoices):
+    DIRECTIVE = "directive", _("Directive")
+    CONCLUSION = "conclusion", _("Conclusion")
+    RESOLUTION = "resolution", _("Resolution")
+    MOVEMENT = "movement", _("Movement")
+
+
+class Directive(models.Model):
+    Kind = DirectiveKind
+
+    code = CodeField(_("number or code"), max_length=64, unique=True, help_text=_("e.g. 05-CT/TW"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = NFCCharField(_("title"), max_length=500)
+    issued_by = NFCCharField(_("issued by"), max_length=255, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    continues = models.ForeignKey(
+        "self",
+        verbose_name=_("continues or is linked to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+    )
+    note = NFCTextField(_("note"), blank=True)
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
+        ordering = ["issued_on", "code"]
+        constraints = [
+            choices_check("kind", DirectiveKind, "directive_kind_valid"),
+            not_blank("code", "directive_code_not_blank"),
+            not_blank("title", "directive_title_not_blank"),
+            models.CheckConstraint(
+                condition=~models.Q(continues=models.F("pk")), name="directive_not_self_linked"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.title}"
+
+
+class Theme(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"),
+        choices=QUARTER_CHOICES,
+        null=True,
+        blank=True,
+        help_text=_("Empty for a theme of the whole year."),
+    )
+    title = NFCCharField(_("title"), max_length=500)
+    directive = models.ForeignKey(
+        Directive,
+        verbose_name=_("directive"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="themes",
+    )
+    description = NFCTextField(_("description"), blank=True)
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["-year", "-quarter", "title"]
+        constraints = [
+            year_check("year", "theme_year_range"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
+                name="theme_quarter_range",
+            ),
+            not_blank("title", "theme_title_not_blank"),
+            *unique_allowing_null("year", "title", optional="quarter", name="theme_natural_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.period_label}: {self.title}"
+
+    @property
+    def period_label(self):
+        return quarter_label(self.year, self.quarter)
+
+
+class StudySessionQuerySet(UnitRecordQuerySet):
+    def in_year(self, year):
+        return self.filter(year=year)
+
+    def in_quarter(self, year, quarter):
+        """Sessions of a quarter, dated or placed there without a date (indexed)."""
+        return self.filter(year=year, quarter=quarter)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+
+class SessionKind(models.TextChoices):
+    THEMATIC = "thematic", _("Thematic session")
+    MONTHLY = "monthly", _("Monthly meeting")
+    FIRST_MONDAY = "first_monday", _("First-Monday study")
+    TRAINING = "training", _("Training class")
+
+
+class SessionFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    MIXED = "mixed", _("In person and online")
+
+
+class StudySession(models.Model):
+    Kind = SessionKind
+    Format = SessionFormat
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="study_sessions"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("Leave empty when only the quarter is known.")
+    )
+    # Derived from the date when there is one; entered only for undated sessions.
+    year = models.PositiveSmallIntegerField(_("year"), blank=True)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=QUARTER_CHOICES, blank=True)
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    topic = NFCCharField(_("topic"), max_length=500, blank=True)
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices, blank=True)
+    chair = models.ForeignKey(
+        "units.Official",
+        verbose_name=_("chaired by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chaired_sessions",
+    )
+    attended = models.PositiveIntegerField(_("attended"), null=True, blank=True)
+    expected = models.PositiveIntegerField(_("expected"), null=True, blank=True)
+    has_self_criticism = models.BooleanField(_("self-criticism and criticism"), default=False)
+    reviews_study = models.BooleanField(_("reviewed study-and-follow"), default=False)
+    minutes = NFCTextField(_("minutes"), blank=True)
+    source = source_field()
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = StudySessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("study session")
+        verbose_name_plural = _("study sessions")
+        ordering = ["-year", "-quarter", "-date", "unit__path"]
+        indexes = [
+            models.Index(fields=["year", "quarter", "kind"], name="session_period_kind_idx"),
+            models.Index(fields=["unit", "year", "quarter"], name="session_unit_period_idx"),
+        ]
+        constraints = [
+            choices_check("kind", SessionKind, "session_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(format="") | models.Q(format__in=SessionFormat.values),
+                name="session_format_valid",
+            ),
+            year_check("year", "session_year_range"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="session_quarter_range"
+            ),
+            # The quarter is derived, never typed twice: a dated session's year and
+            # quarter must be those of its date.
+            models.CheckConstraint(
+                condition=models.Q(date__isnull=True)
+                | models.Q(year=YearOf("date"), quarter=QuarterOf("date")),
+                name="session_period_matches_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attended__isnull=True)
+                | models.Q(expected__isnull=True)
+                | models.Q(attended__lte=models.F("expected")),
+                name="session_attended_within_expected",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "kind", "date", "topic"],
+                condition=models.Q(date__isnull=False),
+                name="session_natural_key_dated",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "kind", "year", "quarter", "topic"],
+                condition=models.Q(date__isnull=True),
+                name="session_natural_key_undated",
+            ),
+        ]
+
+    def __str__(self):
+        when = self.date.strftime("%d/%m/%Y") if self.date else self.period_label
+        return f"{self.get_kind_display()} — {self.unit} — {when}"
+
+    def save(self, *args, **kwargs):
+        self.set_period_from_date()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.set_period_from_date()
+        if self.date is None and (self.year is None or self.quarter is None):
+            raise ValidationError(_("Give the date, or the year and quarter when the date is unknown."))
+        if self.attended is not None and self.expected is not None and self.attended > self.expected:
+            raise ValidationError({"attended": _("Attendance cannot exceed the number expected.")})
+
+    def set_period_from_date(self):
+        if self.date is not None:
+            quarter = Quarter.of(self.date)
+            self.year, self.quarter = quarter.year, quarter.number
+
+    @property
+    def period(self):
+        return Quarter(self.year, self.quarter)
+
+    @property
+    def period_label(self):
+        return self.period.label
+
+    @property
+    def attendance_rate(self):
+        """Percentage present, or None when either number is missing."""
+        if not self.expected or self.attended is None:
+            return None
+        return round(100 * self.attended / self.expected, 2)
+
+
+class InitiativeGroup(models.TextChoices):
+    ADMIN_REFORM = "admin_reform", _("Administrative reform")
+    LEADERSHIP_DUTY = "leadership_duty", _("Duty of heads and officials")
+    THRIFT_SOLIDARITY = "thrift_solidarity", _("Thrift and solidarity")
+    PARTY_BUILDING = "party_building", _("Building the party organisation")
+    PROPAGANDA = "propaganda", _("Propaganda")
+
+
+class InitiativeStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    IN_PRACTICE = "in_practice", _("In practice")
+    EVALUATED = "evaluated", _("Evaluated")
+    REPLICATED = "replicated", _("Replicated")
+
+
+class Initiative(models.Model):
+    Group = InitiativeGroup
+    Status = InitiativeStatus
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="initiatives"
+    )
+    title = NFCCharField(_("title"), max_length=500)
+    description = NFCTextField(_("description"), blank=True)
+    group = models.CharField(_("group"), max_length=32, choices=Group.choices)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    status = models.CharField(_("stage"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    source = source_field()
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("good model")
+        verbose_name_plural = _("good models")
+        ordering = ["unit__path", "title"]
+        constraints = [
+            choices_check("group", InitiativeGroup, "initiative_group_valid"),
+            choices_check("status", InitiativeStatus, "initiative_status_valid"),
+            not_blank("title", "initiative_title_not_blank"),
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True)
+                | models.Q(start_year__gte=1930, start_year__lte=2100),
+                name="initiative_start_year_range",
+            ),
+            models.UniqueConstraint(fields=["unit", "title"], name="initiative_natural_key"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class InitiativeEvaluation(models.Model):
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("good model"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    evaluated_on = models.DateField(_("evaluated on"))
+    evaluator = NFCCharField(_("evaluated by"), max_length=255)
+    result = NFCTextField(_("conclusion"))
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["initiative", "-evaluated_on"]
+        constraints = [
+            not_blank("evaluator", "evaluation_evaluator_not_blank"),
+            not_blank("result", "evaluation_result_not_blank"),
+            models.UniqueConstraint(
+                fields=["initiative", "evaluated_on", "evaluator"], name="evaluation_natural_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative} — {self.evaluated_on:%d/%m/%Y}"
+
+
+class OutreachChannel(models.TextChoices):
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    WEBSITE = "website", _("Agency website")
+    BULLETIN = "bulletin", _("Bulletin column")
+    PRESS = "press", _("Press")
+    OTHER = "other", _("Other")
+
+
+class Outreach(models.Model):
+    Channel = OutreachChannel
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="outreach"
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    title = NFCCharField(_("title"), max_length=500)
+    published_on = models.DateField(
+        _("published on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for a standing column or a regular practice."),
+    )
+    is_regular = models.BooleanField(
+        _("regular"), default=False, help_text=_("A standing column or a habit rather than a single post.")
+    )
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    description = NFCTextField(_("description"), blank=True)
+    source = source_field()
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outreach")
+        verbose_name_plural = _("outreach")
+        ordering = ["-published_on", "unit__path", "title"]
+        indexes = [models.Index(fields=["published_on"], name="outreach_published_idx")]
+        constraints = [
+            choices_check("channel", OutreachChannel, "outreach_channel_valid"),
+            not_blank("title", "outreach_title_not_blank"),
+            # A single post has a date; only a regular column may go without one.
+            models.CheckConstraint(
+                condition=models.Q(published_on__isnull=False) | models.Q(is_regular=True),
+                name="outreach_dated_unless_regular",
+            ),
+            *unique_allowing_null(
+                "unit", "channel", "title", optional="published_on", name="outreach_natural_key"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Exemplar(models.Model):
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="exemplars"
+    )
+    name = NFCCharField(_("person or collective"), max_length=255)
+    is_collective = models.BooleanField(_("collective"), default=False)
+    official = models.ForeignKey(
+        "units.Official",
+        verbose_name=_("official"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exemplars",
+    )
+    deed = NFCTextField(_("good deed"))
+    recognised_on = models.DateField(_("recognised on"))
+    source = source_field()
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exemplar")
+        verbose_name_plural = _("exemplars")
+        ordering = ["-recognised_on", "name"]
+        indexes = [models.Index(fields=["recognised_on"], name="exemplar_recognised_idx")]
+        constraints = [
+            not_blank("name", "exemplar_name_not_blank"),
+            not_blank("deed", "exemplar_deed_not_blank"),
+            models.UniqueConstraint(fields=["unit", "name", "recognised_on"], name="exemplar_natural_key"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceFigure(models.Model):
+    """
+    Administrative dossiers an agency handled over a period, as it declared them.
+
+    `received` is everything taken in during the period, including what was carried
+    over from before (the article: "over 80,000 received, of which 776 carried over
+    from 2020"). Each count keeps the qualifier it was declared with, and the declared
+    rates are kept beside the counts rather than recomputed, so that reports can show
+    where the two disagree.
+    """
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="service_figures"
+    )
+    agency = NFCCharField(_("agency"), max_length=255)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    received = models.PositiveIntegerField(_("dossiers received (incl. carried over)"))
+    received_qualifier = models.CharField(
+        _("received: qualifier"), max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    carried_over = models.PositiveIntegerField(_("of which carried over"), default=0)
+    carried_over_qualifier = models.CharField(
+        _("carried over: qualifier"), max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    resolved = models.PositiveIntegerField(_("resolved"), null=True, blank=True)
+    resolved_qualifier = models.CharField(
+        _("resolved: qualifier"), max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    on_time = models.PositiveIntegerField(_("resolved on time or early"), null=True, blank=True)
+    on_time_qualifier = models.CharField(
+        _("on time: qualifier"), max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    on_time_rate = models.DecimalField(
+        _("declared on-time rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    one_stop_rate = models.DecimalField(
+        _("share on one-stop software (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    one_stop_software = NFCCharField(_("one-stop software"), max_length=255, blank=True)
+    source = source_field()
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service figure")
+        verbose_name_plural = _("service figures")
+        ordering = ["-period_end", "unit__path"]
+        constraints = [
+            *[
+                choices_check(field, Qualifier, f"service_{field}_valid")
+                for field in (
+                    "received_qualifier",
+                    "carried_over_qualifier",
+                    "resolved_qualifier",
+                    "on_time_qualifier",
+                )
+            ],
+            not_blank("agency", "service_agency_not_blank"),
+            period_check("period_start", "period_end", "service_period_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(carried_over__lte=models.F("received")),
+                name="service_carried_over_within_received",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved__isnull=True) | models.Q(resolved__lte=models.F("received")),
+                name="service_resolved_within_received",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(on_time__isnull=True) | models.Q(on_time__lte=models.F("received")),
+                name="service_on_time_within_received",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(on_time__isnull=True)
+                | models.Q(resolved__isnull=True)
+                | models.Q(on_time__lte=models.F("resolved")),
+                name="service_on_time_within_resolved",
+            ),
+            percent_check("on_time_rate", "service_on_time_rate_percent"),
+            percent_check("one_stop_rate", "service_one_stop_rate_percent"),
+            models.UniqueConstraint(
+                fields=["unit", "agency", "period_start", "period_end"], name="service_natural_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The period must end on or after its start.")
+        if self.received is not None and self.carried_over is not None and self.carried_over > self.received:
+            errors["carried_over"] = _(
+                "Carried-over dossiers are part of those received, so cannot exceed them."
+            )
+        if self.received is not None and self.resolved is not None and self.resolved > self.received:
+            errors["resolved"] = _("Resolved dossiers cannot exceed those received.")
+        if self.on_time is not None:
+            ceiling = self.resolved if self.resolved is not None else self.received
+            if ceiling is not None and self.on_time > ceiling:
+                errors["on_time"] = _("Dossiers resolved on time cannot exceed those resolved or received.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def computed_on_time_rate(self):
+        """On-time dossiers over those resolved (or received when resolved is unknown), in %."""
+        base = self.resolved if self.resolved is not None else self.received
+        if self.on_time is None or not base:
+            return None
+        return round(100 * self.on_time / base, 2)
+
+
+class Metric(models.TextChoices):
+    THEMATIC_SESSIONS = "thematic_sessions", _("Thematic sessions held")
+    MONTHLY_MEETINGS = "monthly_meetings", _("Monthly meetings held")
+    FIRST_MONDAY_SESSIONS = "first_monday_sessions", _("First-Monday study sessions")
+    TOPICS_STUDIED = "topics_studied", _("Topics studied")
+    TRAINING_CLASSES = "training_classes", _("Training classes")
+    INITIATIVES = "initiatives", _("Good models")
+    OUTREACH_POSTS = "outreach_posts", _("Outreach posts")
+    EXEMPLARS = "exemplars", _("Exemplars recognised")
+    YEARS_OF_IMPLEMENTATION = "years_of_implementation", _("Years of implementation")
+
+
+class DeclaredFigure(models.Model):
+    Metric = Metric
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="declared_figures"
+    )
+    metric = models.CharField(_("metric"), max_length=32, choices=Metric.choices)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    directive = models.ForeignKey(
+        Directive,
+        verbose_name=_("directive"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = NFCTextField(_("note"), blank=True)
+    source = source_field()
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("declared figure")
+        verbose_name_plural = _("declared figures")
+        ordering = ["-period_end", "unit__path", "metric"]
+        constraints = [
+            choices_check("metric", Metric, "declared_metric_valid"),
+            choices_check("qualifier", Qualifier, "declared_qualifier_valid"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="declared_value_not_negative"),
+            period_check("period_start", "period_end", "declared_period_ordered"),
+            models.UniqueConstraint(
+                fields=["unit", "metric", "period_start", "period_end"], name="declared_natural_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.get_metric_display()}: {self.get_qualifier_display()} {self.value}"

@@ -1,0 +1,107 @@
+"""
+Admin building blocks shared by the apps: the unit-subtree, year and quarter
+filters, and search that finds a name whichever Unicode form it was typed in.
+"""
+
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tracker.periods import QUARTER_CHOICES
+from tracker.text import nfc
+from units.models import SEGMENT, Unit, path_upper_bound
+
+
+class BaseAdmin(admin.ModelAdmin):
+    list_per_page = 100
+    show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, nfc(search_term))
+
+
+class UnitSubtreeFilter(admin.SimpleListFilter):
+    """
+    "This unit and everything under it", by unit code.
+
+    Lists the bloc and the units directly under it (a full list of a thousand
+    cells would be useless in a sidebar); a deeper unit can be chosen from its own
+    page or by URL (?unit=CODE) and is then shown as the current choice.
+    """
+
+    title = _("unit (with sub-units)")
+    parameter_name = "unit"
+    path_field = "unit__path"
+    through_many = False
+    max_listed_depth = 1
+
+    def lookups(self, request, model_admin):
+        units = Unit.objects.with_depth().filter(tree_depth__lte=self.max_listed_depth).in_tree_order()
+        choices = list(units.values_list("code", "name", "path"))
+        selected = self.value()
+        if selected and selected not in {code for code, _name, _path in choices}:
+            choices += list(Unit.objects.filter(code=selected).values_list("code", "name", "path"))
+        return [(code, "\u2003" * (len(path) // SEGMENT - 1) + name) for code, name, path in choices]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        unit = Unit.objects.filter(code=self.value()).only("path").first()
+        if unit is None:
+            return queryset.none()
+        in_subtree = {
+            f"{self.path_field}__gte": unit.path,
+            f"{self.path_field}__lt": path_upper_bound(unit.path),
+        }
+        if self.through_many:
+            # Through a many-valued relation (an official's positions): filter by id
+            # so that an official with two positions in the subtree is listed once.
+            return queryset.filter(pk__in=queryset.model._default_manager.filter(**in_subtree).values("pk"))
+        return queryset.filter(**in_subtree)
+
+
+def subtree_filter(path_field, *, through_many=False):
+    """A UnitSubtreeFilter for a model whose unit path is reached through `path_field`."""
+    return type(
+        "UnitSubtreeFilter", (UnitSubtreeFilter,), {"path_field": path_field, "through_many": through_many}
+    )
+
+
+class YearFilter(admin.SimpleListFilter):
+    """Years that have records, newest first; works on an integer year or a date field."""
+
+    title = _("year")
+    parameter_name = "year"
+    field = "year"
+
+    def lookups(self, request, model_admin):
+        queryset = model_admin.model._default_manager.all()
+        if self.field.endswith("__year"):
+            years = [day.year for day in queryset.dates(self.field[: -len("__year")], "year", order="DESC")]
+        else:
+            years = queryset.exclude(**{f"{self.field}__isnull": True}).order_by(f"-{self.field}")
+            years = years.values_list(self.field, flat=True).distinct()
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{self.field: int(self.value())})
+        return queryset
+
+
+def year_filter(field):
+    return type("YearFilter", (YearFilter,), {"field": field})
+
+
+class QuarterFilter(admin.SimpleListFilter):
+    title = _("quarter")
+    parameter_name = "quarter"
+
+    def lookups(self, request, model_admin):
+        return [(str(number), _("Quarter %(roman)s") % {"roman": roman}) for number, roman in QUARTER_CHOICES]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"1", "2", "3", "4"}:
+            return queryset.filter(quarter=int(self.value()))
+        return queryset

@@ -1,0 +1,76 @@
+"""
+Text as people type it, stored one way.
+
+Vietnamese has two Unicode spellings of most accented letters: precomposed (NFC,
+what most keyboards give) and decomposed (NFD, what some Mac and Windows input
+methods and PDF copies give). They look the same and compare different, so every
+text field stores NFC and every lookup is normalised the same way.
+"""
+
+import unicodedata
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def nfc(value):
+    """NFC-normalise and trim a string; leave other values alone."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    return value
+
+
+class NFCMixin:
+    def to_python(self, value):
+        return nfc(super().to_python(value))
+
+    def get_prep_value(self, value):
+        return nfc(super().get_prep_value(value))
+
+    def pre_save(self, model_instance, add):
+        value = nfc(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class NFCCharField(NFCMixin, models.CharField):
+    pass
+
+
+class NFCTextField(NFCMixin, models.TextField):
+    pass
+
+
+validate_code = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9._-]*$",
+    _("Use capital letters without accents, digits, dots, hyphens or underscores, e.g. STP-VP."),
+)
+
+
+class CodeField(NFCCharField):
+    """A short natural key such as a unit code: trimmed, upper case, no accents."""
+
+    default_validators = [validate_code]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.upper() if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return value.upper() if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if isinstance(value, str):
+            value = value.upper()
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+def ascii_fold(value):
+    """ "Đoàn Thị Thu Thủy" -> "Doan Thi Thu Thuy": for codes and accent-blind matching."""
+    value = nfc(value).replace("Đ", "D").replace("đ", "d")
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

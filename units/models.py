@@ -1,0 +1,326 @@
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Concat, Length, Substr, Upper
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from tracker.constraints import choices_check, not_blank, unique_allowing_null, year_check
+from tracker.periods import YearOf
+from tracker.text import CodeField, NFCCharField, NFCTextField, ascii_fold
+
+# A unit's path is the chain of its ancestors' ids and its own, each zero-padded to
+# SEGMENT digits: the bloc 1 is "00000001", a committee 7 under it "0000000100000007".
+# A subtree is then one range scan on an indexed column: path >= P and path < P+1.
+# Only digits are used so that the range holds under any collation, C or linguistic.
+SEGMENT = 8
+
+
+def path_segment(pk):
+    return str(pk).zfill(SEGMENT)
+
+
+def source_field():
+    """The document a row's facts come from (activities.Source); shared by every model."""
+    return models.ForeignKey(
+        "activities.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
+def path_upper_bound(path):
+    """The smallest path that sorts after every path starting with `path`."""
+    return str(int(path) + 1).zfill(len(path))
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, unit, *, field="path"):
+        """The unit and everything under it: one indexed range on the path."""
+        return self.filter(**{f"{field}__gte": unit.path, f"{field}__lt": path_upper_bound(unit.path)})
+
+    def ancestors_of(self, unit):
+        """The unit's ancestors, root first (the unit itself excluded)."""
+        prefixes = [unit.path[:end] for end in range(SEGMENT, len(unit.path), SEGMENT)]
+        return self.filter(path__in=prefixes).order_by("path")
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+    def in_tree_order(self):
+        return self.order_by("path")
+
+    def with_depth(self):
+        return self.annotate(tree_depth=Length("path") / SEGMENT - 1)
+
+
+class UnitKind(models.TextChoices):
+    BLOC = "bloc", _("Bloc party committee")
+    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Grassroots party committee")
+    GRASSROOTS_CELL = "grassroots_cell", _("Grassroots party cell")
+    CELL = "cell", _("Subordinate party cell")
+
+
+class Unit(models.Model):
+    Kind = UnitKind
+
+    # Which kinds may sit directly under which.
+    ALLOWED_PARENT_KINDS = {
+        Kind.BLOC: set(),
+        Kind.GRASSROOTS_COMMITTEE: {Kind.BLOC},
+        Kind.GRASSROOTS_CELL: {Kind.BLOC},
+        Kind.CELL: {Kind.GRASSROOTS_COMMITTEE},
+    }
+
+    code = CodeField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        help_text=_("Short stable code used in imports and links, e.g. STP."),
+    )
+    name = NFCCharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    host_agency = NFCCharField(
+        _("host agency"),
+        max_length=255,
+        blank=True,
+        help_text=_("The agency the unit belongs to, e.g. Department of Justice."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    note = NFCTextField(
+        _("note"), blank=True, help_text=_("Assumptions and remarks, e.g. where a placement is unconfirmed.")
+    )
+    source = source_field()
+    path = models.CharField(_("tree path"), max_length=255, unique=True, editable=False)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party unit")
+        verbose_name_plural = _("party units")
+        ordering = ["path"]
+        constraints = [
+            choices_check("kind", UnitKind, "unit_kind_valid"),
+            not_blank("code", "unit_code_not_blank"),
+            models.CheckConstraint(condition=models.Q(code=Upper("code")), name="unit_code_upper"),
+            not_blank("name", "unit_name_not_blank"),
+            not_blank("path", "unit_path_not_blank"),
+            # The bloc committee is the root; every other unit has a parent.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="bloc", parent__isnull=True)
+                    | (~models.Q(kind="bloc") & models.Q(parent__isnull=False))
+                ),
+                name="unit_root_is_bloc",
+            ),
+            models.CheckConstraint(condition=~models.Q(parent=models.F("pk")), name="unit_not_own_parent"),
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_among_siblings"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "parent" not in update_fields and "parent_id" not in update_fields:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            if self._state.adding or not self.path:
+                # The path needs the id, which the insert gives: insert with a
+                # placeholder that cannot clash, then set the real path.
+                self.path = f"new-{id(self)}-{self.code}"
+                super().save(*args, **kwargs)
+                self.path = self._parent_path() + path_segment(self.pk)
+                Unit.objects.filter(pk=self.pk).update(path=self.path)
+            elif self.parent_id != getattr(self, "_loaded_parent_id", self.parent_id):
+                super().save(*args, **kwargs)
+                self._move_subtree()
+            else:
+                super().save(*args, **kwargs)
+        self._loaded_parent_id = self.parent_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so that save() knows when the unit moved in the tree.
+        instance._loaded_parent_id = instance.__dict__.get("parent_id")
+        return instance
+
+    def validate_constraints(self, exclude=None):
+        # The path is written by save(), after validation; nothing typed can break it.
+        super().validate_constraints(exclude={*(exclude or ()), "path"})
+
+    def clean(self):
+        super().clean()
+        allowed = self.ALLOWED_PARENT_KINDS.get(self.kind, set())
+        parent = self.parent if self.parent_id else None
+        if parent is None and allowed:
+            raise ValidationError({"parent": _("This kind of unit must have a parent unit.")})
+        if parent is not None and parent.kind not in allowed:
+            raise ValidationError(
+                {
+                    "parent": _("A %(kind)s cannot sit under a %(parent_kind)s.")
+                    % {
+                        "kind": self.get_kind_display().lower(),
+                        "parent_kind": parent.get_kind_display().lower(),
+                    }
+                }
+            )
+        if parent is not None and self.pk and parent.path.startswith(self.path):
+            raise ValidationError({"parent": _("A unit cannot be moved under itself or its own sub-units.")})
+
+    @property
+    def depth(self):
+        """0 for the bloc committee, 1 for the units directly under it, and so on."""
+        return len(self.path) // SEGMENT - 1
+
+    def subtree(self):
+        return Unit.objects.subtree(self)
+
+    def is_within(self, other):
+        """True if this unit is `other` or sits somewhere under it."""
+        return self.path.startswith(other.path)
+
+    def _parent_path(self):
+        if not self.parent_id:
+            return ""
+        return Unit.objects.filter(pk=self.parent_id).values_list("path", flat=True).get()
+
+    def _move_subtree(self):
+        old_path = Unit.objects.filter(pk=self.pk).values_list("path", flat=True).get()
+        new_path = self._parent_path() + path_segment(self.pk)
+        if new_path.startswith(old_path):
+            raise ValidationError(_("A unit cannot be moved under itself or its own sub-units."))
+        Unit.objects.filter(path__gte=old_path, path__lt=path_upper_bound(old_path)).update(
+            path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1))
+        )
+        self.path = new_path
+
+
+class MemberCount(models.Model):
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="member_counts"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    members = models.PositiveIntegerField(_("party members"))
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("member count")
+        verbose_name_plural = _("member counts")
+        ordering = ["unit__path", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="member_count_one_per_unit_year"),
+            year_check("year", "member_count_year_range"),
+            models.CheckConstraint(
+                condition=models.Q(as_of__isnull=True) | models.Q(year=YearOf("as_of")),
+                name="member_count_as_of_in_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}: {self.members}"
+
+
+class Official(models.Model):
+    code = CodeField(
+        _("code"),
+        max_length=64,
+        unique=True,
+        blank=True,
+        help_text=_("Left blank, it is made from the name, e.g. PHAN-QUANG-TUAN."),
+    )
+    full_name = NFCCharField(_("full name"), max_length=255)
+    note = NFCTextField(_("note"), blank=True)
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["full_name", "code"]
+        constraints = [
+            not_blank("code", "official_code_not_blank"),
+            not_blank("full_name", "official_name_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = self._free_code()
+        super().save(*args, **kwargs)
+
+    def _free_code(self):
+        base = slugify(ascii_fold(self.full_name)).upper()[:56] or "OFFICIAL"
+        taken = set(Official.objects.filter(code__startswith=base).values_list("code", flat=True))
+        code, n = base, 1
+        while code in taken:
+            n += 1
+            code = f"{base}-{n}"
+        return code
+
+
+class PositionKind(models.TextChoices):
+    PARTY = "party", _("Party title")
+    AGENCY = "agency", _("Agency title")
+
+
+class Position(models.Model):
+    Kind = PositionKind
+
+    official = models.ForeignKey(
+        Official, verbose_name=_("official"), on_delete=models.CASCADE, related_name="positions"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+        help_text=_("For an agency title, the unit whose host agency it is."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = NFCCharField(
+        pgettext_lazy("position", "title"),
+        max_length=255,
+        help_text=_("e.g. Deputy Secretary of the Party Committee"),
+    )
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    source = source_field()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["official__full_name", "kind", "-start_date"]
+        constraints = [
+            choices_check("kind", PositionKind, "position_kind_valid"),
+            not_blank("title", "position_title_not_blank"),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="position_ends_after_start",
+            ),
+            *unique_allowing_null(
+                "official", "unit", "kind", "title", optional="start_date", name="position_natural_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.official} — {self.title}"
