@@ -135,6 +135,7 @@ USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["tracker.formats"]
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 
 LOGIN_URL = "admin:login"
