@@ -31,8 +31,9 @@ dev-setup: $(VENV)/.installed-dev .env
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
-## First command: set up, migrate, create the local admin, serve on http://127.0.0.1:8000/
+## First command: set up, migrate, seed from the article, create the local admin, serve on http://127.0.0.1:8000/
 run: migrate
+	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py create_local_admin
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

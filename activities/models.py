@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.constraints import choices_check, not_blank, unique_allowing_null, year_check
 from tracker.periods import QUARTER_CHOICES, Quarter, QuarterOf, YearOf, quarter_label
-from tracker.text import CodeField, NFCCharField, NFCTextField
+from tracker.text import CodeField, DocumentCodeField, NFCCharField, NFCTextField
 from units.models import path_upper_bound, source_field
 
 
@@ -90,7 +90,7 @@ class DirectiveKind(models.TextChoices):
 class Directive(models.Model):
     Kind = DirectiveKind
 
-    code = CodeField(_("number or code"), max_length=64, unique=True, help_text=_("e.g. 05-CT/TW"))
+    code = DocumentCodeField(_("number or code"), max_length=64, unique=True, help_text=_("e.g. 05-CT/TW"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = NFCCharField(_("title"), max_length=500)
     issued_by = NFCCharField(_("issued by"), max_length=255, blank=True)

@@ -48,6 +48,12 @@ validate_code = RegexValidator(
 )
 
 
+validate_document_code = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9./_-]*$",
+    _("Use capital letters without accents, digits, slashes, dots or hyphens, e.g. 05-CT/TW."),
+)
+
+
 class CodeField(NFCCharField):
     """A short natural key such as a unit code: trimmed, upper case, no accents."""
 
@@ -74,3 +80,9 @@ def ascii_fold(value):
     value = nfc(value).replace("Đ", "D").replace("đ", "d")
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+class DocumentCodeField(CodeField):
+    """A document number or short code such as 05-CT/TW; unlike unit codes it may hold a slash."""
+
+    default_validators = [validate_document_code]
