@@ -20,6 +20,19 @@ from seeds.services import seed_article
 from units.models import Official, Position, Unit
 
 ARTICLE = "BAO-DONGNAI-HOC-TAP-LAM-THEO-BAC-2024"
+SEEDED_MODELS = [
+    Source,
+    Unit,
+    Official,
+    Position,
+    Directive,
+    Theme,
+    StudySession,
+    DeclaredFigure,
+    ServiceFigure,
+    Outreach,
+    Initiative,
+]
 
 
 @pytest.fixture
@@ -42,21 +55,7 @@ class TestSource:
         assert source.published_on is None
         assert source.date_note.startswith("Sau ngày 15/03/2024")
 
-    @pytest.mark.parametrize(
-        "model",
-        [
-            Unit,
-            Official,
-            Position,
-            Directive,
-            Theme,
-            StudySession,
-            DeclaredFigure,
-            ServiceFigure,
-            Outreach,
-            Initiative,
-        ],
-    )
+    @pytest.mark.parametrize("model", SEEDED_MODELS[1:], ids=lambda model: model.__name__)
     def test_every_seeded_row_points_at_the_article(self, seeded, model):
         assert model.objects.count() > 0
         assert set(model.objects.values_list("source__code", flat=True)) == {ARTICLE}
@@ -241,26 +240,12 @@ class TestOutreachAndModels:
 
 
 class TestIdempotence:
-    MODELS = [
-        Source,
-        Unit,
-        Official,
-        Position,
-        Directive,
-        Theme,
-        StudySession,
-        DeclaredFigure,
-        ServiceFigure,
-        Outreach,
-        Initiative,
-    ]
-
     def test_second_run_creates_nothing(self, seeded):
-        before = {model.__name__: rows(model) for model in self.MODELS}
+        before = {model.__name__: rows(model) for model in SEEDED_MODELS}
         report = seed_article()
         assert report.created == []
         assert len(report.kept) == 36
-        assert {model.__name__: rows(model) for model in self.MODELS} == before
+        assert {model.__name__: rows(model) for model in SEEDED_MODELS} == before
 
     def test_a_users_correction_survives_a_second_run(self, seeded):
         Unit.objects.filter(code="STP").update(name="Đảng bộ Sở Tư pháp tỉnh Đồng Nai")
