@@ -1,11 +1,14 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from activities.models import (
     DeclaredFigure,
     Directive,
+    Exemplar,
     Initiative,
+    InitiativeEvaluation,
     Outreach,
     ServiceFigure,
     Source,
@@ -13,7 +16,8 @@ from activities.models import (
     Theme,
 )
 from seeds import article
-from units.models import Official, Position, Unit
+from seeds.demo import DEMO_SOURCE, DemoBuilder, DemoSize
+from units.models import MemberCount, Official, Position, Unit
 
 
 @dataclass
@@ -142,3 +146,61 @@ def seed_article() -> SeedReport:
         _ensure(report, Initiative, key, values)
 
     return report
+
+
+class DemoExists(Exception):
+    pass
+
+
+@transaction.atomic
+def demo_generate(*, size: DemoSize) -> dict:
+    """
+    Build a synthetic bloc under the seeded bloc committee (seeding it first if
+    needed). Refuses when demo rows exist: purge them first.
+    """
+    if Source.objects.filter(code=DEMO_SOURCE["code"]).exists():
+        raise DemoExists(_("Demo data is already loaded. Remove it with purge_demo, or pass --replace."))
+    root = Unit.objects.roots().order_by("path").first()
+    if root is None:
+        seed_article()
+        root = Unit.objects.roots().order_by("path").get()
+    source = Source.objects.create(**DEMO_SOURCE)
+    counts = DemoBuilder(size, source, root).build()
+    return {Source: 1, **counts}
+
+
+# Demo rows, deleted children first so that no protected reference is left behind.
+DEMO_MODELS = [
+    InitiativeEvaluation,
+    StudySession,
+    DeclaredFigure,
+    ServiceFigure,
+    Outreach,
+    Exemplar,
+    Initiative,
+    MemberCount,
+    Position,
+    Official,
+    Theme,
+]
+
+
+@transaction.atomic
+def demo_purge() -> dict:
+    """Delete exactly the rows whose source is the demo source, and the source itself."""
+    source = Source.objects.filter(code=DEMO_SOURCE["code"]).first()
+    if source is None:
+        return {}
+    counts = {}
+    for model in DEMO_MODELS:
+        counts[model] = model.objects.filter(source=source).delete()[0]
+    # Units last, deepest first: a unit's parent is protected while it has children.
+    demo_units = Unit.objects.filter(source=source).with_depth()
+    counts[Unit] = 0
+    for depth in sorted(set(demo_units.values_list("tree_depth", flat=True)), reverse=True):
+        counts[Unit] += Unit.objects.filter(pk__in=demo_units.filter(tree_depth=depth).values("pk")).delete()[
+            0
+        ]
+    source.delete()
+    counts[Source] = 1
+    return counts

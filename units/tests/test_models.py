@@ -210,3 +210,21 @@ class TestMemberCount:
 
     def test_year_out_of_range_is_refused(self, tree):
         refused(make_member_count, tree["STP"], year=24)
+
+
+class TestBulkTree:
+    def test_bulk_created_tree_has_the_same_paths_as_saved_units(self, tree):
+        from units.services import unit_bulk_create_tree
+
+        bloc = tree["BLOC"]
+        committee = Unit(
+            code="BULK", name="Đảng bộ hàng loạt", kind=Unit.Kind.GRASSROOTS_COMMITTEE, parent=bloc
+        )
+        cells = [
+            Unit(code=f"BULK-{n}", name=f"Chi bộ {n}", kind=Unit.Kind.CELL, parent=committee)
+            for n in range(3)
+        ]
+        unit_bulk_create_tree(units=[*cells, committee])
+        assert codes(Unit.objects.subtree(committee)) == ["BULK", "BULK-0", "BULK-1", "BULK-2"]
+        stored = Unit.objects.get(code="BULK-2")
+        assert stored.path == f"{bloc.pk:08d}{committee.pk:08d}{stored.pk:08d}"

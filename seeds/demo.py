@@ -1,0 +1,563 @@
+"""
+A synthetic bloc for demonstrations and benchmarks.
+
+Grassroots committees with their cells under the seeded bloc committee, with the
+campaign's cadence — a thematic session each quarter, a monthly meeting, first-Monday
+study in the cells that practise it — and what real records look like: some units
+miss meetings, some log late, attendance varies, good models move through their life
+cycle, and some declared figures disagree with what was logged.
+
+Every row points at the demo source (code DEMO), which is how purge_demo finds
+exactly these rows. The same seed and the same end date give the same data.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from activities.models import (
+    DeclaredFigure,
+    Exemplar,
+    Initiative,
+    InitiativeEvaluation,
+    Outreach,
+    ServiceFigure,
+    Source,
+    StudySession,
+    Theme,
+)
+from tracker.periods import Quarter
+from units.models import MemberCount, Official, Position, Unit
+from units.services import unit_bulk_create_tree
+
+DEMO_SOURCE = {
+    "code": "DEMO",
+    "kind": Source.Kind.SYNTHETIC,
+    "title": "Dữ liệu mẫu",
+    "note": "Sinh tự động bằng lệnh generate_demo; xóa bằng purge_demo.",
+}
+
+AGENCIES = [
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Tài chính",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Xây dựng",
+    "Sở Giao thông vận tải",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Công Thương",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Khoa học và Công nghệ",
+    "Sở Thông tin và Truyền thông",
+    "Sở Nội vụ",
+    "Sở Ngoại vụ",
+    "Thanh tra tỉnh",
+    "Văn phòng Ủy ban nhân dân tỉnh",
+    "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh",
+    "Bảo hiểm xã hội tỉnh",
+    "Cục Thuế tỉnh",
+    "Cục Thống kê tỉnh",
+    "Ngân hàng Nhà nước chi nhánh tỉnh",
+    "Đài Phát thanh - Truyền hình tỉnh",
+    "Trường Chính trị tỉnh",
+    "Bệnh viện Đa khoa tỉnh",
+    "Ban Quản lý các khu công nghiệp",
+    "Liên minh Hợp tác xã tỉnh",
+    "Viện Kiểm sát nhân dân tỉnh",
+    "Tòa án nhân dân tỉnh",
+    "Cục Thi hành án dân sự tỉnh",
+]
+
+CELL_NAMES = [
+    "Chi bộ Văn phòng",
+    "Chi bộ Thanh tra",
+    "Chi bộ Phòng Tổ chức cán bộ",
+    "Chi bộ Phòng Kế hoạch - Tài chính",
+    "Chi bộ Phòng Pháp chế",
+    "Chi bộ Phòng Quản lý chuyên ngành",
+    "Chi bộ Trung tâm Dịch vụ công",
+    "Chi bộ Trung tâm Thông tin",
+]
+
+FAMILY_NAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+]
+MIDDLE_NAMES = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quang", "Thu", "Kim", "Xuân", "Hoàng"]
+GIVEN_NAMES = [
+    "An", "Bình", "Chung", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hòa", "Hùng", "Hương", "Lan", "Linh",
+    "Long", "Mai", "Nam", "Nga", "Phúc", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Thủy", "Trang", "Tuấn", "Yến",
+]  # fmt: skip
+
+THEME_SUBJECTS = [
+    "về văn hóa",
+    "về đoàn kết",
+    "về cần, kiệm, liêm, chính, chí công vô tư",
+    "về trách nhiệm nêu gương của cán bộ, đảng viên",
+    "về xây dựng Đảng trong sạch, vững mạnh",
+    "về thực hành dân chủ",
+    "về phong cách làm việc khoa học, sâu sát",
+    "về tinh thần phục vụ nhân dân",
+    "về ý chí tự lực, tự cường",
+    "về khát vọng phát triển đất nước phồn vinh, hạnh phúc",
+    "về xây dựng chính quyền liêm chính, kiến tạo",
+    "về rèn luyện đạo đức cách mạng",
+]
+
+FIRST_MONDAY_STORIES = [
+    "Câu chuyện “Bác Hồ với những đồng tiền tiết kiệm”",
+    "Câu chuyện “Chiếc áo trấn thủ”",
+    "Bài viết “Bác Hồ và tinh thần đúng giờ”",
+    "Tấm gương người tốt, việc tốt trong cơ quan",
+    "Câu chuyện “Bác Hồ với thanh niên”",
+    "Bài viết “Làm việc gì cũng phải đến nơi đến chốn”",
+    "Câu chuyện “Quả táo của Bác”",
+    "Bài viết “Cán bộ là đầy tớ của nhân dân”",
+]
+
+INITIATIVE_TITLES = [
+    ("admin_reform", "Cải cách thủ tục hành chính, nâng cao sự hài lòng của người dân tại {agency}"),
+    ("leadership_duty", "Người đứng đầu {agency} nêu gương, nói đi đôi với làm"),
+    ("thrift_solidarity", "Tiết kiệm chi thường xuyên, chung tay vì người nghèo tại {agency}"),
+    ("party_building", "Chi bộ {agency} sinh hoạt nền nếp, chất lượng"),
+    ("propaganda", "Mỗi tuần một câu chuyện về Bác tại {agency}"),
+    ("admin_reform", "Số hóa hồ sơ, giải quyết công việc trên môi trường mạng tại {agency}"),
+]
+
+DEEDS = [
+    "Nhặt được của rơi, trả lại người đánh mất",
+    "Hiến máu tình nguyện nhiều lần",
+    "Giúp đỡ gia đình có hoàn cảnh khó khăn trong khu dân cư",
+    "Có sáng kiến rút ngắn thời gian giải quyết hồ sơ cho người dân",
+    "Tham gia cứu người trong tai nạn giao thông",
+    "Vận động quyên góp xây nhà tình nghĩa",
+]
+
+OUTREACH_TITLES = {
+    Outreach.Channel.SOCIAL_MEDIA: "Chia sẻ bài viết về học tập và làm theo Bác, tháng {month}/{year}",
+    Outreach.Channel.WEBSITE: "Tin hoạt động học tập và làm theo Bác trên trang thông tin, {day}/{month}/{year}",
+    Outreach.Channel.BULLETIN: "Chuyên mục “Làm theo lời Bác” trên bản tin quý {roman}/{year}",
+}
+
+
+@dataclass
+class DemoSize:
+    committees: int = 100
+    cells_per_committee: int = 10
+    years: int = 5
+    seed: int = 1
+    until: datetime.date | None = None
+
+
+def first_monday(year, month):
+    day = datetime.date(year, month, 1)
+    return day + datetime.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def months_until(first_year, until):
+    for year in range(first_year, until.year + 1):
+        for month in range(1, 13):
+            if datetime.date(year, month, 1) <= until:
+                yield year, month
+
+
+class DemoBuilder:
+    """Builds the rows in memory with one random generator, then bulk-inserts them."""
+
+    def __init__(self, size: DemoSize, source: Source, root: Unit):
+        self.size = size
+        self.rng = random.Random(size.seed)
+        self.source = source
+        self.root = root
+        self.until = size.until or timezone.localdate()
+        self.first_year = self.until.year - size.years + 1
+        self.counts = {}
+
+    def build(self):
+        committees, cells = self.units()
+        members = self.member_counts(committees + cells)
+        secretaries = self.officials(committees + cells)
+        themes = self.themes()
+        self.sessions(committees, cells, members, secretaries, themes)
+        self.initiatives(committees, cells)
+        self.outreach(committees, cells)
+        self.exemplars(committees, secretaries)
+        self.service_figures(committees)
+        return self.counts
+
+    def save(self, model, rows):
+        model.objects.bulk_create(rows, batch_size=2000)
+        self.counts[model] = self.counts.get(model, 0) + len(rows)
+        return rows
+
+    def units(self):
+        taken = set(self.root.children.values_list("name", flat=True))
+        committees, cells = [], []
+        for c in range(self.size.committees):
+            agency = AGENCIES[c % len(AGENCIES)]
+            if c >= len(AGENCIES):
+                agency = f"{agency} {c // len(AGENCIES) + 1}"
+            name = f"Đảng bộ {agency}"
+            if name in taken:
+                name = f"{name} (mẫu)"
+            committee = Unit(
+                code=f"DEMO-{c + 1:03d}",
+                name=name,
+                kind=Unit.Kind.GRASSROOTS_COMMITTEE,
+                parent=self.root,
+                host_agency=agency,
+                source=self.source,
+            )
+            committees.append(committee)
+            for n in range(self.size.cells_per_committee):
+                cell_name = (
+                    CELL_NAMES[n]
+                    if n < len(CELL_NAMES)
+                    else f"Chi bộ Phòng Nghiệp vụ {n - len(CELL_NAMES) + 1}"
+                )
+                cells.append(
+                    Unit(
+                        code=f"DEMO-{c + 1:03d}-{n + 1:02d}",
+                        name=cell_name,
+                        kind=Unit.Kind.CELL,
+                        parent=committee,
+                        host_agency=agency,
+                        source=self.source,
+                    )
+                )
+        unit_bulk_create_tree(units=committees + cells)
+        self.counts[Unit] = len(committees) + len(cells)
+        return committees, cells
+
+    def member_counts(self, units):
+        """Members per unit and year; a committee counts its cells' members."""
+        members = {}
+        for unit in units:
+            if unit.kind != Unit.Kind.CELL:
+                continue
+            count = self.rng.randint(8, 40)
+            for year in range(self.first_year, self.until.year + 1):
+                count = max(5, count + self.rng.randint(-2, 3))
+                members[unit.pk, year] = count
+                parent_key = (unit.parent.pk, year)
+                members[parent_key] = members.get(parent_key, 0) + count
+        rows = [
+            MemberCount(unit_id=pk, year=year, members=count, source=self.source)
+            for (pk, year), count in members.items()
+        ]
+        self.save(MemberCount, rows)
+        return members
+
+    def officials(self, units):
+        """A secretary for each unit, and an agency title for each committee's secretary."""
+        officials, positions = [], []
+        for n in range(1, len(units) + 1):
+            officials.append(Official(code=f"DEMO-CB-{n:05d}", full_name=self.person(), source=self.source))
+        self.save(Official, officials)
+        secretaries = {}
+        for unit, official in zip(units, officials, strict=True):
+            secretaries[unit.pk] = official
+            start = datetime.date(self.first_year - self.rng.randint(0, 3), self.rng.randint(1, 12), 1)
+            is_committee = unit.kind == Unit.Kind.GRASSROOTS_COMMITTEE
+            title = "Bí thư Đảng ủy" if is_committee else "Bí thư chi bộ"
+            positions.append(
+                Position(
+                    official=official,
+                    unit=unit,
+                    kind="party",
+                    title=title,
+                    start_date=start,
+                    source=self.source,
+                )
+            )
+            if is_committee:
+                positions.append(
+                    Position(
+                        official=official,
+                        unit=unit,
+                        kind="agency",
+                        title=f"Giám đốc {unit.host_agency}",
+                        start_date=start,
+                        source=self.source,
+                    )
+                )
+        self.save(Position, positions)
+        return secretaries
+
+    def themes(self):
+        """The theme of each quarter: the one on record, or a demo one."""
+        existing = {(t.year, t.quarter): t for t in Theme.objects.filter(quarter__isnull=False)}
+        new = []
+        quarter = Quarter(self.first_year, 1)
+        while quarter.start <= self.until:
+            if (quarter.year, quarter.number) not in existing:
+                subject = THEME_SUBJECTS[(quarter.year * 4 + quarter.number) % len(THEME_SUBJECTS)]
+                theme = Theme(
+                    year=quarter.year,
+                    quarter=quarter.number,
+                    title=f"Tư tưởng, đạo đức, phong cách Hồ Chí Minh {subject}",
+                    source=self.source,
+                )
+                new.append(theme)
+                existing[quarter.year, quarter.number] = theme
+            quarter = quarter.next()
+        self.save(Theme, new)
+        return existing
+
+    def sessions(self, committees, cells, members, secretaries, themes):
+        rows = []
+        for cell in cells:
+            # Most cells keep the cadence; a few are often behind.
+            reliability = self.rng.choice([0.98, 0.95, 0.92, 0.9, 0.85, 0.75, 0.6])
+            studies_first_monday = self.rng.random() < 0.6
+            chair = secretaries[cell.pk]
+            for year, month in months_until(self.first_year, self.until):
+                expected = members[cell.pk, year]
+                if self.rng.random() < reliability:
+                    day = datetime.date(year, month, self.rng.randint(20, 28))
+                    rows.append(
+                        self.session(
+                            cell,
+                            StudySession.Kind.MONTHLY,
+                            day,
+                            f"Sinh hoạt chi bộ định kỳ tháng {month}/{year}",
+                            expected,
+                            chair,
+                            has_self_criticism=self.rng.random() < 0.9,
+                            reviews_study=self.rng.random() < 0.85,
+                        )
+                    )
+                if studies_first_monday and self.rng.random() < reliability:
+                    day = first_monday(year, month)
+                    story = FIRST_MONDAY_STORIES[(year * 12 + month) % len(FIRST_MONDAY_STORIES)]
+                    rows.append(
+                        self.session(cell, StudySession.Kind.FIRST_MONDAY, day, story, expected, chair)
+                    )
+                if month % 3 == 0 and self.rng.random() < reliability:
+                    theme = themes[year, month // 3]
+                    day = datetime.date(year, month - self.rng.randint(0, 2), self.rng.randint(5, 25))
+                    session = self.session(
+                        cell, StudySession.Kind.THEMATIC, day, theme.title, expected, chair
+                    )
+                    session.theme = theme
+                    if self.rng.random() < 0.02:
+                        session.date = None  # known only to the quarter
+                    rows.append(session)
+        for committee in committees:
+            for year in range(self.first_year, self.until.year + 1):
+                day = datetime.date(year, self.rng.randint(3, 10), self.rng.randint(1, 28))
+                expected = members[committee.pk, year]
+                topic = f"Lớp bồi dưỡng lý luận chính trị cho đảng viên mới năm {year}"
+                rows.append(
+                    self.session(
+                        committee, StudySession.Kind.TRAINING, day, topic, expected, secretaries[committee.pk]
+                    )
+                )
+        rows = [row for row in rows if row.date is None or row.date <= self.until]
+        self.save(StudySession, rows)
+        self.declared_figures(cells, rows)
+
+    def session(self, unit, kind, day, topic, expected, chair, **flags):
+        quarter = Quarter.of(day)
+        attended = expected - min(expected, int(self.rng.expovariate(1 / max(1, expected * 0.08))))
+        record_attendance = self.rng.random() > 0.04
+        return StudySession(
+            unit=unit,
+            kind=kind,
+            date=day,
+            year=quarter.year,
+            quarter=quarter.number,
+            topic=topic,
+            format=self.rng.choice(["in_person"] * 8 + ["online", "mixed"]),
+            chair=chair,
+            attended=attended if record_attendance else None,
+            expected=expected if record_attendance else None,
+            source=self.source,
+            created_at=self.logged_at(day),
+            **flags,
+        )
+
+    def logged_at(self, day):
+        """Most sessions are logged within days; one in ten after the quarter is over."""
+        roll = self.rng.random()
+        if roll < 0.7:
+            delay = self.rng.randint(0, 3)
+        elif roll < 0.9:
+            delay = self.rng.randint(4, 20)
+        else:
+            delay = self.rng.randint(30, 120)
+        logged = min(day + datetime.timedelta(days=delay), self.until)
+        moment = datetime.datetime.combine(
+            logged, datetime.time(8 + self.rng.randint(0, 9), self.rng.randint(0, 59))
+        )
+        return timezone.make_aware(moment)
+
+    def declared_figures(self, cells, sessions):
+        """Each cell declares its thematic sessions per year; about one in eight is off."""
+        logged = {}
+        for session in sessions:
+            if session.kind == StudySession.Kind.THEMATIC:
+                logged[session.unit.pk, session.year] = logged.get((session.unit.pk, session.year), 0) + 1
+        rows = []
+        for cell in cells:
+            for year in range(self.first_year, self.until.year + 1):
+                count = logged.get((cell.pk, year), 0)
+                qualifier = "exact"
+                if self.rng.random() < 0.12:
+                    count += self.rng.choice([1, 1, 2, -1])
+                    qualifier = self.rng.choice(["exact", "over", "about"])
+                rows.append(
+                    DeclaredFigure(
+                        unit=cell,
+                        metric=DeclaredFigure.Metric.THEMATIC_SESSIONS,
+                        value=Decimal(max(0, count)),
+                        qualifier=qualifier,
+                        period_start=datetime.date(year, 1, 1),
+                        period_end=min(datetime.date(year, 12, 31), self.until),
+                        source=self.source,
+                    )
+                )
+        self.save(DeclaredFigure, rows)
+
+    def initiatives(self, committees, cells):
+        rows, evaluations = [], []
+        owners = [(unit, 2) for unit in committees] + [(unit, 1) for unit in cells if self.rng.random() < 0.3]
+        for unit, how_many in owners:
+            for group, template in self.rng.sample(INITIATIVE_TITLES, how_many):
+                start_year = self.rng.randint(self.first_year, self.until.year)
+                age = self.until.year - start_year
+                stages = ["registered", "in_practice", "evaluated", "replicated"]
+                weights = [[6, 4, 0, 0], [2, 5, 3, 0], [0, 3, 4, 3]][min(age, 2)]
+                status = self.rng.choices(stages, weights)[0]
+                initiative = Initiative(
+                    unit=unit,
+                    title=template.format(agency=self.place(unit)),
+                    group=group,
+                    start_year=start_year,
+                    status=status,
+                    registered_on=datetime.date(start_year, self.rng.randint(1, 3), self.rng.randint(1, 28)),
+                    source=self.source,
+                )
+                rows.append(initiative)
+                if status in ("evaluated", "replicated"):
+                    for n in range(1 if status == "evaluated" else 2):
+                        evaluations.append(
+                            InitiativeEvaluation(
+                                initiative=initiative,
+                                evaluated_on=min(datetime.date(start_year + n, 12, 15), self.until),
+                                evaluator="Ban Tuyên giáo Đảng ủy Khối"
+                                if n == 0
+                                else "Ban Thường vụ Đảng ủy Khối",
+                                result="Mô hình hiệu quả" if n == 0 else "Đề nghị nhân rộng trong toàn khối",
+                                source=self.source,
+                            )
+                        )
+        self.save(Initiative, rows)
+        self.save(InitiativeEvaluation, evaluations)
+
+    @staticmethod
+    def place(unit):
+        """ "Sở Y tế" for a committee, "Văn phòng, Sở Y tế" for one of its cells."""
+        if unit.kind == Unit.Kind.CELL:
+            return f"{unit.name.removeprefix('Chi bộ ')}, {unit.host_agency}"
+        return unit.host_agency
+
+    def outreach(self, committees, cells):
+        rows = []
+        for unit in committees + cells:
+            per_quarter = 2.0 if unit.kind == Unit.Kind.GRASSROOTS_COMMITTEE else 0.3
+            quarter = Quarter(self.first_year, 1)
+            while quarter.start <= self.until:
+                seen = set()
+                for _ in range(int(per_quarter + self.rng.random())):
+                    channel = self.rng.choice(list(OUTREACH_TITLES))
+                    day = quarter.start + datetime.timedelta(days=self.rng.randint(0, 89))
+                    if day > self.until or (channel, day.month) in seen:
+                        continue
+                    seen.add((channel, day.month))
+                    title = OUTREACH_TITLES[channel].format(
+                        day=day.day, month=day.month, year=day.year, roman=quarter.roman
+                    )
+                    rows.append(
+                        Outreach(
+                            unit=unit, channel=channel, title=title, published_on=day, source=self.source
+                        )
+                    )
+                quarter = quarter.next()
+        self.save(Outreach, rows)
+
+    def exemplars(self, committees, secretaries):
+        rows = []
+        for committee in committees:
+            for year in range(self.first_year, self.until.year + 1):
+                for n in range(self.rng.randint(0, 3)):
+                    day = datetime.date(year, 5, 19) if n == 0 else datetime.date(year, 9, 2)
+                    if day > self.until:
+                        continue
+                    collective = self.rng.random() < 0.2
+                    name = committee.name.replace("Đảng bộ", "Tập thể") if collective else self.person()
+                    rows.append(
+                        Exemplar(
+                            unit=committee,
+                            name=name if n < 2 else f"{name} ({n + 1})",
+                            is_collective=collective,
+                            deed=self.rng.choice(DEEDS),
+                            recognised_on=day,
+                            source=self.source,
+                        )
+                    )
+        self.save(Exemplar, rows)
+
+    def person(self):
+        return " ".join(
+            (self.rng.choice(FAMILY_NAMES), self.rng.choice(MIDDLE_NAMES), self.rng.choice(GIVEN_NAMES))
+        )
+
+    def service_figures(self, committees):
+        """Yearly dossier figures per agency; the declared rate is sometimes rounded up."""
+        rows = []
+        for committee in committees:
+            size = self.rng.randint(300, 20000)
+            for year in range(self.first_year, self.until.year + 1):
+                end = min(datetime.date(year, 12, 31), self.until)
+                received = int(size * self.rng.uniform(0.8, 1.2))
+                carried = int(received * self.rng.uniform(0, 0.05))
+                resolved = int(received * self.rng.uniform(0.9, 1.0))
+                on_time = int(resolved * self.rng.uniform(0.9, 1.0))
+                rate = Decimal(100 * on_time / resolved).quantize(Decimal("0.01"))
+                if self.rng.random() < 0.15:
+                    rate = min(Decimal("100.00"), rate + Decimal(self.rng.choice(["0.50", "1.20", "2.00"])))
+                rows.append(
+                    ServiceFigure(
+                        unit=committee,
+                        agency=committee.host_agency,
+                        period_start=datetime.date(year, 1, 1),
+                        period_end=end,
+                        received=received,
+                        carried_over=carried,
+                        resolved=resolved,
+                        on_time=on_time,
+                        on_time_rate=rate,
+                        one_stop_rate=Decimal(self.rng.choice(["100", "100", "98.5", "95"])),
+                        one_stop_software="Hệ thống thông tin giải quyết thủ tục hành chính tỉnh",
+                        source=self.source,
+                    )
+                )
+        self.save(ServiceFigure, rows)
