@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 admin.site.site_header = _("Study and follow Ho Chi Minh — activity tracker")
 admin.site.site_title = _("Study-and-follow tracker")
 admin.site.index_title = _("Bloc of Provincial Agencies")
+# Changelists need the width; the index page lists the models.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

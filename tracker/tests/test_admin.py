@@ -151,3 +151,15 @@ def test_dates_show_and_parse_as_dd_mm_yyyy(admin_client, tree):
     assert (session.date.isoformat(), session.year, session.quarter) == ("2024-04-03", 2024, 2)
     listing = admin_client.get(url(StudySession, "changelist")).content.decode()
     assert "03/04/2024" in listing
+
+
+def test_admin_chrome_missing_from_djangos_catalogue_is_vietnamese(admin_client, tree):
+    body = admin_client.get(url(Unit, "changelist")).content.decode()
+    assert "Chuyển đến nội dung chính" in body
+    assert "Skip to main content" not in body
+
+
+def test_calendar_day_names_are_vietnamese(admin_client):
+    body = admin_client.get(reverse("admin:jsi18n")).content.decode()
+    assert '"Monday": "Th\\u1ee9 Hai"' in body
+    assert '"abbrev. day Sunday\\u0004Sun": "CN"' in body
