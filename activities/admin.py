@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import BaseAdmin, QuarterFilter, subtree_filter, year_filter
+from tracker.admin import BaseAdmin, QuarterFilter, ScopedInline, subtree_filter, year_filter
 
 from .models import (
     DeclaredFigure,
@@ -83,7 +83,7 @@ class StudySessionAdmin(BaseAdmin):
         return "—" if rate is None else f"{number_format(rate, 1)}%"
 
 
-class EvaluationInline(admin.TabularInline):
+class EvaluationInline(ScopedInline):
     model = InitiativeEvaluation
     extra = 1
     autocomplete_fields = ["source"]

@@ -2,11 +2,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tracker.constraints import choices_check, not_blank, unique_allowing_null, year_check
 from tracker.periods import QUARTER_CHOICES, Quarter, QuarterOf, YearOf, quarter_label
 from tracker.text import CodeField, DocumentCodeField, NFCCharField, NFCTextField
-from units.models import path_upper_bound, source_field
+from units.models import ReferenceQuerySet, ScopedQuerySet, source_field
 
 
 class Qualifier(models.TextChoices):
@@ -30,15 +31,15 @@ def period_check(start, end, name):
     return models.CheckConstraint(condition=models.Q(**{f"{end}__gte": models.F(start)}), name=name)
 
 
-class UnitRecordQuerySet(models.QuerySet):
+class UnitRecordQuerySet(ScopedQuerySet):
     """Reads shared by every record that belongs to a unit."""
-
-    def for_subtree(self, unit):
-        """Records of the unit and of every unit under it: one indexed range on the unit path."""
-        return self.filter(unit__path__gte=unit.path, unit__path__lt=path_upper_bound(unit.path))
 
     def for_unit(self, unit):
         return self.filter(unit=unit)
+
+
+class EvaluationQuerySet(ScopedQuerySet):
+    scope_path = "initiative__unit__path"
 
 
 class SourceKind(models.TextChoices):
@@ -65,6 +66,9 @@ class Source(models.Model):
     )
     location = NFCCharField(_("where to read it"), max_length=500, blank=True)
     note = NFCTextField(_("note"), blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("source")
@@ -106,6 +110,9 @@ class Directive(models.Model):
     note = NFCTextField(_("note"), blank=True)
     source = source_field()
 
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("directive")
         verbose_name_plural = _("directives")
@@ -143,6 +150,9 @@ class Theme(models.Model):
     )
     description = NFCTextField(_("description"), blank=True)
     source = source_field()
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("theme")
@@ -233,6 +243,7 @@ class StudySession(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = StudySessionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("study session")
@@ -347,6 +358,7 @@ class Initiative(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = UnitRecordQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("good model")
@@ -376,6 +388,9 @@ class InitiativeEvaluation(models.Model):
     evaluator = NFCCharField(_("evaluated by"), max_length=255)
     result = NFCTextField(_("conclusion"))
     source = source_field()
+
+    objects = EvaluationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evaluation")
@@ -424,6 +439,7 @@ class Outreach(models.Model):
     created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
 
     objects = UnitRecordQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("outreach")
@@ -467,6 +483,7 @@ class Exemplar(models.Model):
     created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
 
     objects = UnitRecordQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("exemplar")
@@ -526,6 +543,7 @@ class ServiceFigure(models.Model):
     source = source_field()
 
     objects = UnitRecordQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("service figure")
@@ -635,6 +653,7 @@ class DeclaredFigure(models.Model):
     source = source_field()
 
     objects = UnitRecordQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("declared figure")

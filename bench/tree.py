@@ -62,7 +62,7 @@ def run(args, connection):
     )
 
     # Both as plain SQL on the same cursor, so that only the database's work differs;
-    # the SQL is the one Unit.objects.subtree() sends.
+    # the SQL is the one Unit.objects.for_subtree() sends.
     def by_path(unit):
         with connection.cursor() as cursor:
             cursor.execute(

@@ -169,7 +169,7 @@ def demo_generate(*, size: DemoSize) -> dict:
     return {Source: 1, **counts}
 
 
-# Demo rows, deleted children first so that no protected reference is left behind.
+# Every kind of row the demo generator writes, units last.
 DEMO_MODELS = [
     InitiativeEvaluation,
     StudySession,
@@ -182,25 +182,51 @@ DEMO_MODELS = [
     Position,
     Official,
     Theme,
+    Unit,
 ]
+
+
+class DemoInUse(Exception):
+    def __init__(self, models):
+        self.models = models
+        super().__init__(", ".join(models))
+
+
+def _real_rows_using_demo(source):
+    """Names of the kinds of real rows that point at a demo row."""
+    in_use = []
+    for target in DEMO_MODELS:
+        demo = target.objects.filter(source=source).values("pk")
+        for relation in target._meta.related_objects:
+            model = relation.related_model
+            if hasattr(model, "instance_type"):
+                continue  # a history table: it keeps its rows, and has no constraint
+            rows = model._default_manager.filter(**{f"{relation.field.name}__in": demo})
+            if any(field.name == "source" for field in model._meta.fields):
+                rows = rows.exclude(source=source)
+            if rows.exists():
+                in_use.append(str(model._meta.verbose_name_plural))
+    return sorted(set(in_use))
 
 
 @transaction.atomic
 def demo_purge() -> dict:
-    """Delete exactly the rows whose source is the demo source, and the source itself."""
+    """
+    Delete exactly the rows whose source is the demo source, and the source itself.
+
+    Plain SQL deletes: demo rows were written without history and leave none (a
+    person's edit to a demo row keeps its history). Refuses, deleting nothing, when a
+    real row points at a demo unit or official.
+    """
     source = Source.objects.filter(code=DEMO_SOURCE["code"]).first()
     if source is None:
         return {}
+    in_use = _real_rows_using_demo(source)
+    if in_use:
+        raise DemoInUse(in_use)
     counts = {}
     for model in DEMO_MODELS:
-        counts[model] = model.objects.filter(source=source).delete()[0]
-    # Units last, deepest first: a unit's parent is protected while it has children.
-    demo_units = Unit.objects.filter(source=source).with_depth()
-    counts[Unit] = 0
-    for depth in sorted(set(demo_units.values_list("tree_depth", flat=True)), reverse=True):
-        counts[Unit] += Unit.objects.filter(pk__in=demo_units.filter(tree_depth=depth).values("pk")).delete()[
-            0
-        ]
-    source.delete()
+        counts[model] = model._default_manager.filter(source=source)._raw_delete(using="default")
+    Source.objects.filter(pk=source.pk)._raw_delete(using="default")
     counts[Source] = 1
     return counts

@@ -1,24 +1,66 @@
 """
-Admin building blocks shared by the apps: the unit-subtree, year and quarter
-filters, and search that finds a name whichever Unicode form it was typed in.
+Admin building blocks shared by the apps: scoping to the user's units, the
+unit-subtree, year and quarter filters, and search that finds a name whichever
+Unicode form it was typed in.
 """
 
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.periods import QUARTER_CHOICES
 from tracker.text import nfc
-from units.models import SEGMENT, Unit, path_upper_bound
+from units.models import ALL, SEGMENT, Unit, path_upper_bound, scope_of
 
 
-class BaseAdmin(admin.ModelAdmin):
+class ScopedFormMixin:
+    """Rows and foreign-key choices limited to what the user may see (ModelAdmin and inlines)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Django's default choices are the whole table, and a POST naming another
+        # unit's id would pass; limit them, so that the form refuses it.
+        manager = db_field.related_model._default_manager
+        if "queryset" not in kwargs and hasattr(manager, "visible_to"):
+            kwargs["queryset"] = manager.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BaseAdmin(ScopedFormMixin, SimpleHistoryAdmin):
+    """
+    Every model admin of the project: scoped by unit in lists, forms, autocomplete
+    (which reads the related admin's queryset), filters, actions and history, and
+    object by object, so that a guessed id finds nothing.
+    """
+
     list_per_page = 100
     show_full_result_count = False
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, nfc(search_term))
+
+    def in_scope(self, request, obj):
+        if scope_of(request.user) == ALL:
+            return True
+        return self.model._default_manager.visible_to(request.user).filter(pk=obj.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or self.in_scope(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or self.in_scope(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or self.in_scope(request, obj))
+
+
+class ScopedInline(ScopedFormMixin, admin.TabularInline):
+    """An inline whose rows and choices are scoped; the parent admin checks the object."""
 
 
 class UnitSubtreeFilter(admin.SimpleListFilter):
@@ -37,17 +79,20 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
     max_listed_depth = 1
 
     def lookups(self, request, model_admin):
-        units = Unit.objects.with_depth().filter(tree_depth__lte=self.max_listed_depth).in_tree_order()
+        visible = Unit.objects.visible_to(request.user)
+        scope = scope_of(request.user)
+        top = 0 if scope == ALL or scope is None else scope.depth
+        units = visible.with_depth().filter(tree_depth__lte=top + self.max_listed_depth).in_tree_order()
         choices = list(units.values_list("code", "name", "path"))
         selected = self.value()
         if selected and selected not in {code for code, _name, _path in choices}:
-            choices += list(Unit.objects.filter(code=selected).values_list("code", "name", "path"))
-        return [(code, "\u2003" * (len(path) // SEGMENT - 1) + name) for code, name, path in choices]
+            choices += list(visible.filter(code=selected).values_list("code", "name", "path"))
+        return [(code, "\u2003" * (len(path) // SEGMENT - 1 - top) + name) for code, name, path in choices]
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        unit = Unit.objects.filter(code=self.value()).only("path").first()
+        unit = Unit.objects.visible_to(request.user).filter(code=self.value()).only("path").first()
         if unit is None:
             return queryset.none()
         in_subtree = {
@@ -76,7 +121,7 @@ class YearFilter(admin.SimpleListFilter):
     field = "year"
 
     def lookups(self, request, model_admin):
-        queryset = model_admin.model._default_manager.all()
+        queryset = model_admin.get_queryset(request).order_by()
         if self.field.endswith("__year"):
             years = [day.year for day in queryset.dates(self.field[: -len("__year")], "year", order="DESC")]
         else:

@@ -1,5 +1,6 @@
 """
-Admin strings that Django's own Vietnamese catalogue does not translate yet.
+Admin strings that Django's and django-simple-history's Vietnamese catalogues do
+not translate (simple-history has no Vietnamese at all).
 
 Listed here so that makemessages keeps them in locale/vi; the project's catalogue
 takes precedence over Django's. Nothing imports this module.
@@ -36,4 +37,30 @@ MISSING_IN_DJANGO_VI = [
     gettext_noop("Toggle theme (current theme: light)"),
     gettext_noop("View selected %(model)s"),
     gettext_noop("entry"),
+]
+
+MISSING_IN_SIMPLE_HISTORY_VI = [
+    gettext_noop("Choose a date from the list below to revert to a previous version of this object."),
+    gettext_noop("Press the 'Change History' button below to edit the history."),
+    gettext_noop("Press the 'Revert' button below to revert to this version of the object."),
+    gettext_noop("Revert %(verbose_name)s"),
+    gettext_noop("View %(verbose_name)s"),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("Change History"),
+    gettext_noop("Change reason"),
+    gettext_noop("Changed by"),
+    gettext_noop("Changes"),
+    gettext_noop("Comment"),
+    gettext_noop("Date/time"),
+    gettext_noop("Object"),
+    gettext_noop("Revert"),
+    gettext_noop("Change history: %s"),
+    gettext_noop("Changed"),
+    gettext_noop("Created"),
+    gettext_noop("Deleted %(type_name)s"),
+    gettext_noop("Deleted"),
+    gettext_noop("Revert %s"),
+    gettext_noop("View %s"),
+    gettext_noop("View history: %s"),
+    gettext_noop("You may edit it again below"),
 ]

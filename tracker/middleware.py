@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib import admin
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -24,3 +26,39 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send settings.CONTENT_SECURITY_POLICY with every response that has none."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+def client_ip(request):
+    """
+    The client's address: REMOTE_ADDR, or behind PROXY_COUNT trusted proxies the
+    address the outermost of them saw (X-Forwarded-For can be forged to the left).
+    """
+    if settings.PROXY_COUNT:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
+        if len(forwarded) >= settings.PROXY_COUNT:
+            return forwarded[-settings.PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login: a Vietnamese page, 429 Too Many Requests."""
+    context = {
+        **admin.site.each_context(request),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": round(settings.AXES_COOLOFF_TIME * 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)

@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import BaseAdmin, subtree_filter, year_filter
+from tracker.admin import BaseAdmin, ScopedInline, subtree_filter, year_filter
 
-from .models import MemberCount, Official, Position, Unit
+from .models import ALL, MemberCount, Membership, Official, Position, Unit, scope_of
 
 
 @admin.register(Unit)
@@ -33,11 +35,16 @@ class MemberCountAdmin(BaseAdmin):
     autocomplete_fields = ["unit", "source"]
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(ScopedInline):
     model = Position
     extra = 1
     autocomplete_fields = ["unit", "source"]
     fields = ["kind", "title", "unit", "start_date", "end_date", "source"]
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        # An official is visible to a unit's staff through a position in that unit,
+        # so one they add must hold at least one.
+        return 0 if scope_of(request.user) == ALL else 1
 
 
 @admin.register(Official)
@@ -68,3 +75,29 @@ class PositionAdmin(BaseAdmin):
     list_select_related = ["official", "unit"]
     search_fields = ["official__full_name", "title", "unit__name", "unit__code"]
     autocomplete_fields = ["official", "unit", "source"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+    autocomplete_fields = ["unit"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserAdmin(DjangoUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "unit", "role", "is_active", "last_login"]
+    list_select_related = ["membership__unit"]
+    list_filter = ["membership__role", "is_active", "is_superuser"]
+
+    @admin.display(description=_("unit"), ordering="membership__unit__path")
+    def unit(self, user):
+        return getattr(getattr(user, "membership", None), "unit", "—")
+
+    @admin.display(description=_("role"), ordering="membership__role")
+    def role(self, user):
+        membership = getattr(user, "membership", None)
+        return membership.get_role_display() if membership else "—"

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Length, Substr, Upper
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from tracker.constraints import choices_check, not_blank, unique_allowing_null, year_check
 from tracker.periods import YearOf
@@ -37,10 +39,67 @@ def path_upper_bound(path):
     return str(int(path) + 1).zfill(len(path))
 
 
-class UnitQuerySet(models.QuerySet):
-    def subtree(self, unit, *, field="path"):
-        """The unit and everything under it: one indexed range on the path."""
-        return self.filter(**{f"{field}__gte": unit.path, f"{field}__lt": path_upper_bound(unit.path)})
+# What a user may see: every unit (ALL), the subtree of one unit, or nothing (None).
+ALL = "all"
+_UNSET = object()
+
+
+def scope_of(user):
+    """
+    The unit whose subtree `user` works in, ALL for a superuser, None for anyone
+    without a membership. Read once per user object (that is, once per request).
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ALL
+    scope = getattr(user, "_unit_scope", _UNSET)
+    if scope is _UNSET:
+        membership = Membership.objects.select_related("unit").filter(user=user).first()
+        scope = membership.unit if membership else None
+        user._unit_scope = scope
+    return scope
+
+
+class ScopedQuerySet(models.QuerySet):
+    """
+    The one selector every page, admin, import and export goes through:
+    `Model.objects.visible_to(user)`. A subclass names the path from its rows to
+    their unit's tree path.
+    """
+
+    scope_path = "unit__path"
+    # True when the path crosses a many-valued relation (an official's positions).
+    scope_through_many = False
+
+    def visible_to(self, user):
+        scope = scope_of(user)
+        if scope == ALL:
+            return self
+        if scope is None:
+            return self.none()
+        return self.for_subtree(scope)
+
+    def for_subtree(self, unit):
+        """Rows of the unit and of every unit under it: one indexed range on the unit path."""
+        condition = {
+            f"{self.scope_path}__gte": unit.path,
+            f"{self.scope_path}__lt": path_upper_bound(unit.path),
+        }
+        if self.scope_through_many:
+            return self.filter(pk__in=self.model._default_manager.filter(**condition).values("pk"))
+        return self.filter(**condition)
+
+
+class ReferenceQuerySet(models.QuerySet):
+    """Shared reference data (sources, directives, themes): visible to every member."""
+
+    def visible_to(self, user):
+        return self if scope_of(user) is not None else self.none()
+
+
+class UnitQuerySet(ScopedQuerySet):
+    scope_path = "path"
 
     def ancestors_of(self, unit):
         """The unit's ancestors, root first (the unit itself excluded)."""
@@ -58,6 +117,15 @@ class UnitQuerySet(models.QuerySet):
 
     def with_depth(self):
         return self.annotate(tree_depth=Length("path") / SEGMENT - 1)
+
+
+class PositionQuerySet(ScopedQuerySet):
+    pass
+
+
+class OfficialQuerySet(ScopedQuerySet):
+    scope_path = "positions__unit__path"
+    scope_through_many = True
 
 
 class UnitKind(models.TextChoices):
@@ -108,6 +176,8 @@ class Unit(models.Model):
     path = models.CharField(_("tree path"), max_length=255, unique=True, editable=False)
 
     objects = UnitQuerySet.as_manager()
+    # The path is derived from the parents, which the history already holds.
+    history = HistoricalRecords(excluded_fields=["path"])
 
     class Meta:
         verbose_name = _("party unit")
@@ -189,7 +259,7 @@ class Unit(models.Model):
         return len(self.path) // SEGMENT - 1
 
     def subtree(self):
-        return Unit.objects.subtree(self)
+        return Unit.objects.for_subtree(self)
 
     def is_within(self, other):
         """True if this unit is `other` or sits somewhere under it."""
@@ -220,6 +290,9 @@ class MemberCount(models.Model):
     members = models.PositiveIntegerField(_("party members"))
     source = source_field()
 
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("member count")
         verbose_name_plural = _("member counts")
@@ -248,6 +321,9 @@ class Official(models.Model):
     full_name = NFCCharField(_("full name"), max_length=255)
     note = NFCTextField(_("note"), blank=True)
     source = source_field()
+
+    objects = OfficialQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("official")
@@ -304,6 +380,9 @@ class Position(models.Model):
     end_date = models.DateField(_("until"), null=True, blank=True)
     source = source_field()
 
+    objects = PositionQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("position")
         verbose_name_plural = _("positions")
@@ -324,3 +403,43 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.official} — {self.title}"
+
+
+class Role(models.TextChoices):
+    BLOC_ADMIN = "bloc_admin", _("Bloc administrator")
+    BLOC_VIEWER = "bloc_viewer", _("Bloc viewer")
+    UNIT_EDITOR = "unit_editor", _("Unit editor")
+    UNIT_VIEWER = "unit_viewer", _("Unit viewer")
+
+
+BLOC_ROLES = {Role.BLOC_ADMIN, Role.BLOC_VIEWER}
+
+
+class Membership(models.Model):
+    """A user's unit and role: they see and, if an editor, change that unit's subtree."""
+
+    Role = Role
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["unit__path", "user__username"]
+        constraints = [choices_check("role", Role, "membership_role_valid")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+    def clean(self):
+        super().clean()
+        if self.role in BLOC_ROLES and self.unit_id and self.unit.kind != Unit.Kind.BLOC:
+            raise ValidationError({"unit": _("A bloc role belongs to the bloc committee itself.")})

@@ -1,6 +1,10 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .models import Unit, path_segment
+from .models import Membership, Role, Unit, path_segment
 
 
 @transaction.atomic
@@ -28,3 +32,78 @@ def unit_bulk_create_tree(*, units: list[Unit]) -> list[Unit]:
         created = {id(unit) for unit in level}
         remaining = [unit for unit in remaining if id(unit) not in created]
     return units
+
+
+# Each role is a Django group; the group names are what bloc administrators see.
+ROLE_GROUPS = {
+    Role.BLOC_ADMIN: "Quản trị Khối",
+    Role.BLOC_VIEWER: "Xem toàn Khối",
+    Role.UNIT_EDITOR: "Biên tập đơn vị",
+    Role.UNIT_VIEWER: "Xem đơn vị",
+}
+
+# What a unit editor logs and corrects for their subtree; units, memberships and the
+# shared reference data (sources, directives, themes) stay with the bloc.
+UNIT_EDITOR_MODELS = [
+    ("units", "membercount"),
+    ("units", "official"),
+    ("units", "position"),
+    ("activities", "studysession"),
+    ("activities", "initiative"),
+    ("activities", "initiativeevaluation"),
+    ("activities", "outreach"),
+    ("activities", "exemplar"),
+    ("activities", "servicefigure"),
+    ("activities", "declaredfigure"),
+]
+
+
+def role_groups_sync() -> dict:
+    """Create or update the role groups with their permissions; returns {role: group}."""
+    domain = Permission.objects.filter(content_type__app_label__in=["units", "activities"])
+    views = domain.filter(codename__startswith="view_")
+    editing = Permission.objects.none()
+    for app_label, model in UNIT_EDITOR_MODELS:
+        editing |= Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)
+    people = Permission.objects.filter(
+        content_type__app_label="auth", content_type__model__in=["user", "group"]
+    )
+    permissions = {
+        Role.BLOC_ADMIN: domain | people,
+        Role.BLOC_VIEWER: views,
+        Role.UNIT_EDITOR: views | editing,
+        Role.UNIT_VIEWER: views,
+    }
+    groups = {}
+    for role, name in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(permissions[role])
+        groups[role] = group
+    return groups
+
+
+@transaction.atomic
+def user_grant(*, username: str, unit_code: str, role: str, password: str | None = None):
+    """
+    Create or update a user attached to a unit with a role: staff access, the role's
+    group (and no other role group), the membership. Returns (user, created).
+    """
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None:
+        raise ValidationError(_("No unit has the code %(code)s.") % {"code": unit_code})
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username)
+    if created:
+        user.set_password(password) if password else user.set_unusable_password()
+    user.is_staff = True
+    user.save()
+    membership = Membership.objects.filter(user=user).first() or Membership(user=user)
+    membership.unit, membership.role = unit, role
+    membership.full_clean()
+    membership.save()
+    groups = role_groups_sync()
+    user.groups.remove(*[group for other, group in groups.items() if other != role])
+    user.groups.add(groups[role])
+    return user, created

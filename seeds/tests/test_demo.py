@@ -14,7 +14,7 @@ from activities.models import (
 )
 from activities.tests.factories import make_session
 from seeds.demo import DemoSize
-from seeds.services import demo_generate, demo_purge, seed_article
+from seeds.services import DemoInUse, demo_generate, demo_purge, seed_article
 from units.models import MemberCount, Official, Unit
 from units.tests.factories import make_unit
 
@@ -54,7 +54,7 @@ def test_builds_the_requested_tree_under_the_seeded_bloc(demo):
         "DEMO-002-03",
         "DEMO-002-04",
     ]
-    assert Unit.objects.subtree(Unit.objects.get(code="DBK")).count() == 5 + 15
+    assert Unit.objects.for_subtree(Unit.objects.get(code="DBK")).count() == 5 + 15
 
 
 def test_every_demo_row_is_marked_synthetic(demo):
@@ -195,3 +195,25 @@ def test_generation_seeds_an_empty_database_first(db, capsys):
 def test_purge_with_nothing_to_remove(db, capsys):
     call_command("purge_demo")
     assert capsys.readouterr().out == "Không có dữ liệu mẫu để xóa.\n"
+
+
+def test_purge_refuses_when_a_real_session_uses_a_demo_theme(demo):
+    from activities.models import Theme
+
+    theme = Theme.objects.filter(source__code="DEMO").first()
+    make_session(Unit.objects.get(code="STP"), theme=theme, topic="Buổi thật, chuyên đề mẫu")
+    with pytest.raises(DemoInUse) as caught:
+        demo_purge()
+    assert caught.value.models == ["buổi sinh hoạt"]
+    assert Theme.objects.filter(pk=theme.pk).exists()
+
+
+def test_purge_leaves_the_history_of_real_rows(demo):
+    from units.models import Unit as U
+
+    stp = U.objects.get(code="STP")
+    stp.name = "Đảng bộ Sở Tư pháp (sửa)"
+    stp.save()
+    before = U.history.count()
+    demo_purge()
+    assert U.history.count() == before

@@ -87,7 +87,7 @@ class TestUnits:
             assert notes[code].startswith("Giả định: bài báo không nêu vị trí"), code
 
     def test_bloc_subtree_holds_all_five(self, seeded):
-        assert Unit.objects.subtree(Unit.objects.get(code="DBK")).count() == 5
+        assert Unit.objects.for_subtree(Unit.objects.get(code="DBK")).count() == 5
 
 
 class TestOfficials:

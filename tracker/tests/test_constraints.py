@@ -32,7 +32,17 @@ def _position(tree, **fields):
     return uf.make_position(uf.make_official(), tree["STP"], **fields)
 
 
+def _membership(tree):
+    from django.contrib.auth import get_user_model
+
+    from units.models import Membership
+
+    user = get_user_model().objects.create(username=f"user{next(_n)}")
+    return Membership.objects.create(user=user, unit=tree["STP"], role="unit_editor")
+
+
 ROWS = {
+    "membership": _membership,
     "unit": lambda t: uf.make_unit(t["BLOC"]),
     "member_count": lambda t: uf.make_member_count(t["STP"], year=1999 + next(_n), as_of=None),
     "official": lambda t: uf.make_official(),
@@ -57,6 +67,7 @@ ROWS = {
 
 # name: (row, {field: value that breaks it})
 CHECKS = {
+    "membership_role_valid": ("membership", {"role": "king"}),
     "unit_kind_valid": ("unit", {"kind": "province"}),
     "unit_code_not_blank": ("unit", {"code": ""}),
     "unit_code_upper": ("unit", {"code": "stp"}),

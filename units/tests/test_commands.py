@@ -1,6 +1,6 @@
 import re
 
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 
@@ -9,8 +9,8 @@ def test_first_run_creates_an_admin_with_a_printed_generated_password(db, capsys
     output = capsys.readouterr().out
     password = re.search(r"password: (\S+)", output).group(1)
     assert len(password) >= 16
-    user = authenticate(username="admin", password=password)
-    assert user is not None and user.is_superuser
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser and user.check_password(password)
 
 
 def test_second_run_creates_nothing_and_prints_no_password(db, capsys):

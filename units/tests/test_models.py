@@ -25,16 +25,16 @@ def codes(queryset):
 
 class TestTree:
     def test_subtree_is_the_unit_and_everything_under_it(self, tree):
-        assert codes(Unit.objects.subtree(tree["STP"])) == ["STP", "STP-TT", "STP-VP"]
-        assert codes(Unit.objects.subtree(tree["STP-VP"])) == ["STP-VP"]
-        assert Unit.objects.subtree(tree["BLOC"]).count() == 8
+        assert codes(Unit.objects.for_subtree(tree["STP"])) == ["STP", "STP-TT", "STP-VP"]
+        assert codes(Unit.objects.for_subtree(tree["STP-VP"])) == ["STP-VP"]
+        assert Unit.objects.for_subtree(tree["BLOC"]).count() == 8
 
     def test_subtree_does_not_reach_a_sibling_with_a_longer_id(self, tree):
         # Ids 1 and 10 share a leading digit: the padded path keeps them apart.
         bloc = tree["BLOC"]
         extra = [make_unit(bloc, code=f"X{n}", name=f"Đơn vị thêm {n}") for n in range(12)]
         first = extra[0]
-        assert codes(Unit.objects.subtree(first)) == [first.code]
+        assert codes(Unit.objects.for_subtree(first)) == [first.code]
 
     def test_paths_follow_the_tree(self, tree):
         bloc, stp, cell = tree["BLOC"], tree["STP"], tree["STP-VP"]
@@ -57,8 +57,8 @@ class TestTree:
         stp = tree["STP"]
         stp.parent = other_bloc
         stp.save()
-        assert codes(Unit.objects.subtree(other_bloc)) == ["BLOC2", "STP", "STP-TT", "STP-VP"]
-        assert codes(Unit.objects.subtree(tree["BLOC"])) == ["BDV", "BLOC", "KBNN", "KBNN-1", "KBNN-2"]
+        assert codes(Unit.objects.for_subtree(other_bloc)) == ["BLOC2", "STP", "STP-TT", "STP-VP"]
+        assert codes(Unit.objects.for_subtree(tree["BLOC"])) == ["BDV", "BLOC", "KBNN", "KBNN-1", "KBNN-2"]
         cell = Unit.objects.get(code="STP-VP")
         assert cell.path == f"{other_bloc.pk:08d}{stp.pk:08d}{cell.pk:08d}"
 
@@ -78,7 +78,7 @@ class TestTree:
         assert list(caught.value.message_dict) == ["parent"]
 
     def test_subtree_query_uses_the_path_index(self, tree):
-        queryset = Unit.objects.subtree(tree["STP"])
+        queryset = Unit.objects.for_subtree(tree["STP"])
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET enable_seqscan = off")
@@ -225,6 +225,6 @@ class TestBulkTree:
             for n in range(3)
         ]
         unit_bulk_create_tree(units=[*cells, committee])
-        assert codes(Unit.objects.subtree(committee)) == ["BULK", "BULK-0", "BULK-1", "BULK-2"]
+        assert codes(Unit.objects.for_subtree(committee)) == ["BULK", "BULK-0", "BULK-1", "BULK-2"]
         stored = Unit.objects.get(code="BULK-2")
         assert stored.path == f"{bloc.pk:08d}{committee.pk:08d}{stored.pk:08d}"

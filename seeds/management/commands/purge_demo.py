@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import ProtectedError
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from seeds.services import demo_purge
+from seeds.services import DemoInUse, demo_purge
 
 
 class Command(BaseCommand):
@@ -15,13 +14,12 @@ class Command(BaseCommand):
         translation.activate(settings.LANGUAGE_CODE)
         try:
             counts = demo_purge()
-        except ProtectedError as error:
-            blocking = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
+        except DemoInUse as error:
             raise CommandError(
                 _(
-                    "Nothing was removed: real records (%(models)s) refer to demo units or officials. Move or delete them first."
+                    "Nothing was removed: real records (%(models)s) refer to demo data. Move or delete them first."
                 )
-                % {"models": ", ".join(blocking)}
+                % {"models": ", ".join(error.models)}
             ) from error
         if not counts:
             self.stdout.write(_("No demo data to remove."))
