@@ -342,6 +342,12 @@ class Official(models.Model):
             self.code = self._free_code()
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        # Before the constraints are checked, so that a blank code is made, not refused.
+        if not self.code:
+            self.code = self._free_code()
+
     def _free_code(self):
         base = slugify(ascii_fold(self.full_name)).upper()[:56] or "OFFICIAL"
         taken = set(Official.objects.filter(code__startswith=base).values_list("code", flat=True))
