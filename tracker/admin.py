@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from tracker.periods import QUARTER_CHOICES
 from tracker.text import nfc
@@ -31,6 +33,14 @@ class ScopedFormMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class HistoryContextHelper(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change, value):
+        # simple-history shows a foreign key set to nothing as "deleted (pk=None)".
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return "—"
+        return super().prepare_delta_change_value(change, value)
+
+
 class BaseAdmin(ScopedFormMixin, SimpleHistoryAdmin):
     """
     Every model admin of the project: scoped by unit in lists, forms, autocomplete
@@ -43,6 +53,9 @@ class BaseAdmin(ScopedFormMixin, SimpleHistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, nfc(search_term))
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryContextHelper(self.model, historical_record)
 
     def in_scope(self, request, obj):
         if scope_of(request.user) == ALL:

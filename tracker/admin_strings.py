@@ -36,7 +36,6 @@ MISSING_IN_DJANGO_VI = [
     gettext_noop("Toggle theme (current theme: dark)"),
     gettext_noop("Toggle theme (current theme: light)"),
     gettext_noop("View selected %(model)s"),
-    gettext_noop("entry"),
 ]
 
 MISSING_IN_SIMPLE_HISTORY_VI = [

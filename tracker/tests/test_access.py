@@ -322,6 +322,8 @@ class TestAudit:
         assert "alice" in body
         assert "Số có mặt" in body or "attended" in body
         assert "18" in body and "11" in body
+        assert "2 lần thay đổi" in body
+        assert "None" not in body
 
     def test_a_deleted_record_stays_in_the_history(self, client, world):
         client.force_login(world["users"]["alice"])
