@@ -3,6 +3,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from tracker.admin import BaseAdmin, QuarterFilter, ScopedInline, subtree_filter, year_filter
+from tracker.imports import TrackerImportExportMixin
 
 from .models import (
     DeclaredFigure,
@@ -16,6 +17,7 @@ from .models import (
     StudySession,
     Theme,
 )
+from .resources import StudySessionResource
 
 
 def with_qualifier(value, qualifier_display, qualifier):
@@ -52,7 +54,8 @@ class ThemeAdmin(BaseAdmin):
 
 
 @admin.register(StudySession)
-class StudySessionAdmin(BaseAdmin):
+class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
+    resource_classes = [StudySessionResource]
     list_display = ["unit", "kind", "when", "topic", "attended", "expected", "attendance"]
     list_filter = [subtree_filter("unit__path"), "kind", year_filter("year"), QuarterFilter, "format"]
     list_select_related = ["unit"]

@@ -246,6 +246,7 @@ class StudySession(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         verbose_name = _("study session")
         verbose_name_plural = _("study sessions")
         ordering = ["-year", "-quarter", "-date", "unit__path"]
@@ -361,6 +362,7 @@ class Initiative(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         verbose_name = _("good model")
         verbose_name_plural = _("good models")
         ordering = ["unit__path", "title"]
@@ -442,6 +444,7 @@ class Outreach(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         verbose_name = _("outreach")
         verbose_name_plural = _("outreach")
         ordering = ["-published_on", "unit__path", "title"]
@@ -486,6 +489,7 @@ class Exemplar(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         verbose_name = _("exemplar")
         verbose_name_plural = _("exemplars")
         ordering = ["-recognised_on", "name"]
@@ -546,6 +550,7 @@ class ServiceFigure(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         verbose_name = _("service figure")
         verbose_name_plural = _("service figures")
         ordering = ["-period_end", "unit__path"]
@@ -656,6 +661,7 @@ class DeclaredFigure(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         verbose_name = _("declared figure")
         verbose_name_plural = _("declared figures")
         ordering = ["-period_end", "unit__path", "metric"]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "import_export",
     "units",
     "activities",
     "seeds",
@@ -164,6 +165,17 @@ AXES_CLIENT_IP_CALLABLE = "tracker.middleware.client_ip"
 # How many reverse proxies stand in front of the app; behind them the client's
 # address is read from X-Forwarded-For, never trusted otherwise.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+# Import and export (django-import-export). Each needs its own permission
+# (import_<model>, export_<model>); an import runs in one transaction.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# The audit history records each imported row; one admin log entry per row is noise.
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+# Refused before the file is read whole.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
 
 # Content-Security-Policy: scripts only from this site, never inline. The admin
 # still sets a few inline style attributes, so styles allow them.

@@ -180,6 +180,7 @@ class Unit(models.Model):
     history = HistoricalRecords(excluded_fields=["path"])
 
     class Meta:
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         verbose_name = _("party unit")
         verbose_name_plural = _("party units")
         ordering = ["path"]
@@ -294,6 +295,7 @@ class MemberCount(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         verbose_name = _("member count")
         verbose_name_plural = _("member counts")
         ordering = ["unit__path", "-year"]
@@ -326,6 +328,7 @@ class Official(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        default_permissions = ("add", "change", "delete", "view", "import", "export")
         verbose_name = _("official")
         verbose_name_plural = _("officials")
         ordering = ["full_name", "code"]

@@ -61,7 +61,8 @@ UNIT_EDITOR_MODELS = [
 def role_groups_sync() -> dict:
     """Create or update the role groups with their permissions; returns {role: group}."""
     domain = Permission.objects.filter(content_type__app_label__in=["units", "activities"])
-    views = domain.filter(codename__startswith="view_")
+    # Everyone may export what they may see, to check it ("views" below).
+    views = domain.filter(codename__startswith="view_") | domain.filter(codename__startswith="export_")
     editing = Permission.objects.none()
     for app_label, model in UNIT_EDITOR_MODELS:
         editing |= Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)

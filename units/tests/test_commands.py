@@ -71,6 +71,6 @@ def test_role_groups_carry_the_right_permissions(tree):
     assert {"add_studysession", "change_studysession", "delete_studysession", "view_unit"} <= editor
     assert not {"add_unit", "change_unit", "change_source", "add_directive", "change_user"} & editor
     viewer = set(groups["unit_viewer"].permissions.values_list("codename", flat=True))
-    assert viewer and all(codename.startswith("view_") for codename in viewer)
+    assert viewer and all(codename.startswith(("view_", "export_")) for codename in viewer)
     admin = set(groups["bloc_admin"].permissions.values_list("codename", flat=True))
     assert {"add_unit", "change_user", "delete_declaredfigure"} <= admin

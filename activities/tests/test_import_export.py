@@ -1,0 +1,356 @@
+"""
+Importing and exporting study sessions through the admin's HTTP views, with files
+as they arrive: XLSX written by openpyxl, CSV in UTF-8, UTF-8 with BOM and
+Windows-1258.
+"""
+
+import datetime
+import io
+import unicodedata
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from activities.models import StudySession
+from activities.tests.factories import make_session
+from units.models import Role
+from units.services import user_grant
+from units.tests.factories import make_official
+
+HEADERS = [
+    "Mã đơn vị",
+    "Loại buổi",
+    "Ngày",
+    "Quý",
+    "Chủ đề",
+    "Hình thức",
+    "Mã người chủ trì",
+    "Số có mặt",
+    "Số được triệu tập",
+    "Tự phê bình và phê bình",
+    "Kiểm điểm học tập và làm theo Bác",
+    "Biên bản",
+]
+IMPORT_URL = reverse("admin:activities_studysession_import")
+CONFIRM_URL = reverse("admin:activities_studysession_process_import")
+EXPORT_URL = reverse("admin:activities_studysession_export")
+XLSX, CSV = "0", "1"
+
+
+def row(
+    unit="STP-VP", kind="Sinh hoạt chuyên đề", date="05/02/2024", quarter="", topic="Về văn hóa", **extra
+):
+    values = {
+        "Mã đơn vị": unit,
+        "Loại buổi": kind,
+        "Ngày": date,
+        "Quý": quarter,
+        "Chủ đề": topic,
+        "Hình thức": "Trực tiếp",
+        "Mã người chủ trì": "",
+        "Số có mặt": "18",
+        "Số được triệu tập": "20",
+        "Tự phê bình và phê bình": "Không",
+        "Kiểm điểm học tập và làm theo Bác": "Có",
+        "Biên bản": "",
+        **extra,
+    }
+    return [values[header] for header in HEADERS]
+
+
+def xlsx_file(rows, headers=HEADERS):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for values in rows:
+        sheet.append(values)
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile("buoi.xlsx", out.getvalue())
+
+
+def as_cp1258(text):
+    """
+    Text as Windows-1258 holds it: letters such as ư, ơ, â precomposed, tone marks
+    as separate combining characters (what Excel writes on Vietnamese Windows).
+    """
+
+    def encodable(part):
+        try:
+            part.encode("cp1258")
+            return True
+        except UnicodeEncodeError:
+            return False
+
+    out = []
+    for char in text:
+        decomposed = unicodedata.normalize("NFD", char)
+        for cut in range(len(decomposed), 0, -1):
+            head = unicodedata.normalize("NFC", decomposed[:cut])
+            if encodable(head) and encodable(decomposed[cut:]):
+                out.append(head + decomposed[cut:])
+                break
+    return "".join(out)
+
+
+def csv_file(rows, encoding="utf-8", headers=HEADERS):
+    lines = [",".join(headers)] + [",".join(f'"{value}"' for value in values) for values in rows]
+    text = "\r\n".join(lines) + "\r\n"
+    if encoding == "cp1258":
+        text = as_cp1258(text)
+        assert unicodedata.normalize("NFC", text) != text  # really decomposed tone marks
+    return SimpleUploadedFile("buoi.csv", text.encode(encoding))
+
+
+def dry_run(client, upload, file_format, encoding="auto"):
+    return client.post(
+        IMPORT_URL, {"import_file": upload, "format": file_format, "encoding": encoding, "resource": "0"}
+    )
+
+
+def confirm(client, response):
+    form = response.context["confirm_form"]
+    return client.post(CONFIRM_URL, {**form.initial, "resource": "0"})
+
+
+def import_file(client, upload, file_format, encoding="auto"):
+    response = dry_run(client, upload, file_format, encoding)
+    assert response.status_code == 200
+    assert response.context.get("confirm_form") is not None, errors_of(response)
+    return confirm(client, response)
+
+
+def errors_of(response):
+    """[(row number, column, value, message)] of a dry run, or the form's errors."""
+    result = response.context.get("result")
+    if result is None:
+        return response.context["form"].errors
+    found = []
+    for invalid in result.invalid_rows:
+        for column, messages in invalid.error_dict.items():
+            for message in messages:
+                found.append((invalid.number, column, message))
+    for number, errors in result.row_errors():
+        for error in errors:
+            found.append((number, None, str(error.error)))
+    return found
+
+
+@pytest.fixture
+def alice(client, tree):
+    user = user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR)[0]
+    client.force_login(user)
+    return user
+
+
+class TestImport:
+    def test_xlsx_with_excel_date_cells_is_imported_after_a_dry_run(self, client, alice, tree):
+        upload = xlsx_file(
+            [row(date=datetime.datetime(2024, 4, 3)), row(topic="Về đoàn kết", date="31/03/2024")]
+        )
+        response = dry_run(client, upload, XLSX)
+        assert StudySession.objects.count() == 0  # the dry run writes nothing
+        assert [r.import_type for r in response.context["result"].rows] == ["new", "new"]
+        confirm(client, response)
+        sessions = StudySession.objects.order_by("date")
+        assert [(s.unit.code, s.kind, s.date, s.year, s.quarter, s.topic) for s in sessions] == [
+            ("STP-VP", "thematic", datetime.date(2024, 3, 31), 2024, 1, "Về đoàn kết"),
+            ("STP-VP", "thematic", datetime.date(2024, 4, 3), 2024, 2, "Về văn hóa"),
+        ]
+        assert sessions[0].reviews_study is True and sessions[0].has_self_criticism is False
+
+    def test_day_comes_before_month(self, client, alice, tree):
+        import_file(client, csv_file([row(date="03/04/2024")]), CSV)
+        assert StudySession.objects.get().date == datetime.date(2024, 4, 3)
+
+    @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1258"])
+    def test_csv_in_each_encoding_gives_the_same_nfc_text(self, client, alice, tree, encoding):
+        official = make_official(full_name="Phạm Thị Kim Chung", code="PTKC")
+        official.positions.create(unit=tree["STP"], kind="party", title="Bí thư")
+        upload = csv_file(
+            [
+                row(
+                    topic="Tư tưởng, đạo đức, phong cách Hồ Chí Minh về văn hóa",
+                    **{"Mã người chủ trì": "ptkc"},
+                )
+            ],
+            encoding,
+        )
+        import_file(client, upload, CSV)
+        session = StudySession.objects.get()
+        assert session.topic == "Tư tưởng, đạo đức, phong cách Hồ Chí Minh về văn hóa"
+        assert session.chair == official
+
+    def test_undated_session_by_quarter(self, client, alice, tree):
+        import_file(
+            client,
+            csv_file([row(date="", quarter="Quý I/2024"), row(date="", quarter="II/2024", topic="B")]),
+            CSV,
+        )
+        assert sorted(StudySession.objects.values_list("date", "year", "quarter")) == [
+            (None, 2024, 1),
+            (None, 2024, 2),
+        ]
+
+    def test_same_file_twice_changes_nothing(self, client, alice, tree):
+        rows = [row(), row(date="", quarter="Quý I/2024", topic="Không ngày")]
+        import_file(client, xlsx_file(rows), XLSX)
+        history = StudySession.history.count()
+        response = dry_run(client, xlsx_file(rows), XLSX)
+        assert [r.import_type for r in response.context["result"].rows] == ["skip", "skip"]
+        confirm(client, response)
+        assert StudySession.objects.count() == 2
+        assert StudySession.history.count() == history
+
+    def test_a_changed_row_updates_the_record_and_its_history(self, client, alice, tree):
+        import_file(client, xlsx_file([row()]), XLSX)
+        import_file(client, xlsx_file([row(**{"Số có mặt": "15"})]), XLSX)
+        session = StudySession.objects.get()
+        assert session.attended == 15
+        latest = session.history.latest()
+        assert (latest.history_type, latest.history_user.username) == ("~", "alice")
+
+
+class TestErrors:
+    def test_bad_rows_are_listed_and_nothing_is_written(self, client, alice, tree):
+        rows = [
+            row(topic="Tốt"),
+            row(date="31/02/2024", topic="Ngày sai"),
+            row(unit="KBNN-1", topic="Đơn vị khác"),
+            row(unit="KHONGCO", topic="Đơn vị lạ"),
+            row(kind="Họp mặt", topic="Loại lạ"),
+            row(topic="Quá số", **{"Số có mặt": "25"}),
+            row(date="03/04/2024", quarter="Quý I/2024", topic="Lệch quý"),
+            row(date="", quarter="", topic="Không thời gian"),
+        ]
+        response = dry_run(client, xlsx_file(rows), XLSX)
+        assert response.context.get("confirm_form") is None
+        errors = errors_of(response)
+        assert errors == [
+            (2, "Ngày", "“31/02/2024” không phải là ngày. Hãy ghi ngày/tháng/năm, ví dụ 05/02/2024."),
+            (
+                3,
+                "Mã đơn vị",
+                "Tổ chức đảng “KBNN-1” không thuộc các đơn vị của bạn: bạn không được nhập dữ liệu cho đơn vị này.",
+            ),
+            (4, "Mã đơn vị", "Không có tổ chức đảng nào mang mã “KHONGCO”."),
+            (
+                5,
+                "Loại buổi",
+                "“Họp mặt” không phải là một trong: Sinh hoạt chuyên đề, Sinh hoạt định kỳ, Học tập sáng thứ Hai đầu tháng, Lớp bồi dưỡng.",
+            ),
+            (6, "Số có mặt", "Số có mặt không được vượt quá số được triệu tập."),
+            (7, "Quý", "Ngày 03/04/2024 thuộc Quý II/2024, không phải Quý I/2024."),
+            (8, "Quý", "Hãy nhập ngày, hoặc quý khi không rõ ngày (Quý I/2024)."),
+        ]
+        assert StudySession.objects.count() == 0
+
+    def test_a_row_for_another_unit_leaves_that_units_record_untouched(self, client, alice, tree):
+        foreign = make_session(tree["KBNN-1"], topic="Về văn hóa", date=datetime.date(2024, 2, 5), attended=5)
+        response = dry_run(client, xlsx_file([row(unit="KBNN-1", **{"Số có mặt": "1"})]), XLSX)
+        assert response.context.get("confirm_form") is None
+        foreign.refresh_from_db()
+        assert foreign.attended == 5
+
+    def test_oversized_file_is_refused_before_reading(self, client, alice, tree, settings):
+        settings.IMPORT_MAX_BYTES = 1000
+        response = dry_run(client, SimpleUploadedFile("big.csv", b"x" * 1001), CSV)
+        assert response.context["form"].errors["__all__"] == [
+            "Tệp nặng 1001\xa0byte; giới hạn là 1000\xa0byte. Hãy chia thành các tệp nhỏ hơn."
+        ]
+
+    def test_too_many_rows_are_refused(self, client, alice, tree, settings):
+        settings.IMPORT_MAX_ROWS = 2
+        response = dry_run(client, csv_file([row(topic=str(n)) for n in range(3)]), CSV)
+        assert "Tệp có 3 dòng; giới hạn là 2." in str(response.context["form"].errors)
+        assert StudySession.objects.count() == 0
+
+    def test_unreadable_encoding_is_a_form_error(self, client, alice, tree):
+        upload = SimpleUploadedFile("buoi.csv", "Mã đơn vị\r\nĐảng\r\n".encode("utf-16"))
+        response = dry_run(client, upload, CSV, encoding="utf-8")
+        assert response.status_code == 200
+        assert response.context["form"].errors["__all__"] == [
+            "Không đọc được tệp theo bảng mã utf-8. Hãy lưu từ Excel dưới dạng “CSV UTF-8”, hoặc dạng Excel (.xlsx)."
+        ]
+
+    def test_xlsx_with_an_entity_bomb_is_refused(self, client, alice, tree):
+        import zipfile
+
+        good = xlsx_file([row()]).read()
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(out, "w") as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    # A "billion laughs" in miniature: entities that expand entities.
+                    doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                    data = doctype + data.replace(b"<v>18</v>", b"<v>&b;</v>")
+                target.writestr(item, data)
+        response = dry_run(client, SimpleUploadedFile("bomb.xlsx", out.getvalue()), XLSX)
+        assert response.status_code == 200
+        assert response.context["form"].errors["__all__"] == [
+            "Đây không phải tệp Excel (.xlsx) đọc được an toàn (ValueError)."
+        ]
+        assert StudySession.objects.count() == 0
+
+
+class TestExport:
+    def export(self, client, file_format, query=""):
+        return client.post(EXPORT_URL + query, {"format": file_format, "resource": "0", "export_items": []})
+
+    def test_export_holds_only_visible_rows_with_current_filters(self, client, alice, tree):
+        make_session(tree["STP-VP"], topic="Của STP-VP")
+        make_session(tree["STP-TT"], topic="Của STP-TT")
+        make_session(tree["KBNN-1"], topic="Của KBNN")
+        response = self.export(client, CSV, "?unit=STP-VP")
+        text = response.content.decode("utf-8-sig")
+        assert "Của STP-VP" in text
+        assert "Của STP-TT" not in text and "Của KBNN" not in text
+
+    def test_formulas_are_neutralised_but_numbers_and_dates_stay_typed(self, client, alice, tree):
+        for n, dangerous in enumerate(["=1+1", "+1", "-1", "@SUM(A1)"]):
+            make_session(tree["STP-VP"], topic=dangerous, date=datetime.date(2024, 2, 1 + n))
+        response = self.export(client, XLSX)
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(min_row=2, values_only=True))
+        topics = sorted(r[HEADERS.index("Chủ đề")] for r in rows)
+        assert topics == sorted(["'=1+1", "'+1", "'-1", "'@SUM(A1)"])
+        assert all(isinstance(r[HEADERS.index("Ngày")], datetime.datetime) for r in rows)
+        assert all(r[HEADERS.index("Số có mặt")] == 18 for r in rows)
+        csv_text = self.export(client, CSV).content.decode("utf-8-sig")
+        assert "'=1+1" in csv_text and "01/02/2024" in csv_text
+
+    def test_tab_and_carriage_return_are_neutralised_too(self):
+        # Stored text is trimmed, so these reach an export only from other code.
+        from tracker.imports import neutralise
+
+        assert [neutralise(v) for v in ["\tx", "\rx", "a=b", 5, None]] == ["'\tx", "'\rx", "a=b", 5, None]
+
+    def test_round_trip_changes_nothing(self, client, alice, tree):
+        make_session(tree["STP-VP"], topic="Có ngày")
+        make_session(tree["STP-TT"], topic="Không ngày", date=None, year=2024, quarter=3)
+        exported = self.export(client, XLSX).content
+        response = dry_run(client, SimpleUploadedFile("lai.xlsx", exported), XLSX)
+        assert [r.import_type for r in response.context["result"].rows] == ["skip", "skip"]
+
+
+class TestPermissions:
+    def test_viewer_may_export_but_not_import(self, client, tree):
+        viewer = user_grant(username="viewer", unit_code="STP", role=Role.UNIT_VIEWER)[0]
+        client.force_login(viewer)
+        assert client.get(IMPORT_URL).status_code == 403
+        assert client.get(EXPORT_URL).status_code == 200
+
+    def test_anonymous_is_sent_to_login(self, client, db):
+        assert client.get(IMPORT_URL).status_code == 302
+
+    def test_blank_template_has_headers_an_example_and_a_guide(self, client, alice, tree):
+        response = client.get(reverse("admin:activities_studysession_import_template", args=["xlsx"]))
+        workbook = load_workbook(io.BytesIO(response.content))
+        data, guide = workbook["Dữ liệu"], workbook["Hướng dẫn"]
+        assert [cell.value for cell in data[1]] == HEADERS
+        assert data["A2"].value == "BDVTU"
+        assert [cell.value for cell in guide[1]] == ["Cột", "Ví dụ", "Cách ghi"]
+        assert guide.max_row == len(HEADERS) + 1
