@@ -1,12 +1,12 @@
 """
-Admin strings that Django's and django-simple-history's Vietnamese catalogues do
-not translate (simple-history has no Vietnamese at all).
+Admin strings that Django's Vietnamese catalogue does not translate, and those of
+django-simple-history and django-import-export, which have no Vietnamese at all.
 
 Listed here so that makemessages keeps them in locale/vi; the project's catalogue
 takes precedence over Django's. Nothing imports this module.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 MISSING_IN_DJANGO_VI = [
     gettext_noop("Add link"),
@@ -62,4 +62,38 @@ MISSING_IN_SIMPLE_HISTORY_VI = [
     gettext_noop("View %s"),
     gettext_noop("View history: %s"),
     gettext_noop("You may edit it again below"),
+]
+
+MISSING_IN_IMPORT_EXPORT_VI = [
+    gettext_noop(
+        "Below is a preview of data to be imported. If you are satisfied with the results, click 'Confirm import'"
+    ),
+    gettext_noop("Confirm import"),
+    gettext_noop("Delete"),
+    gettext_noop("Errors"),
+    gettext_noop("Export"),
+    gettext_noop("Import"),
+    gettext_noop("Line number"),
+    gettext_noop("New"),
+    gettext_noop("Non field specific"),
+    gettext_noop(
+        "Please correct these errors in your data where possible, then reupload it using the form above."
+    ),
+    gettext_noop("Preview"),
+    gettext_noop("Row"),
+    gettext_noop("Select all"),
+    gettext_noop("Skipped"),
+    gettext_noop("Some rows failed to validate"),
+    gettext_noop("Submit"),
+    gettext_noop("This exporter will export the following fields: "),
+    gettext_noop("This importer will import the following fields: "),
+    gettext_noop("Update"),
+    gettext_noop("Export selected %(verbose_name_plural)s"),
+    gettext_noop("File to import"),
+    gettext_noop("Format"),
+    gettext_noop("Resource"),
+    gettext_noop("Import finished: {} new, {} updated, {} deleted and {} skipped {}."),
+    gettext_noop("No valid data to import. Ensure your file has the correct headers or data for import."),
+    gettext_noop("Value could not be parsed."),
+    ngettext_lazy("Export %(len)s selected item.", "Export %(len)s selected items.", 1),
 ]

@@ -19,9 +19,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -286,6 +287,7 @@ class TrackerResource(resources.ModelResource):
                 field.widget = CodeWidget(field.widget.model, user, field.widget.required)
                 self.fields[name] = field
         self.existing = {}
+        self.seen = {}
 
     class Meta:
         skip_unchanged = True
@@ -298,6 +300,7 @@ class TrackerResource(resources.ModelResource):
             if isinstance(field.widget, CodeWidget) and field.column_name in dataset.headers:
                 field.widget.preload(dataset[field.column_name])
         self.existing = self.load_existing(dataset)
+        self.seen = {}
 
     def load_existing(self, dataset):
         """{natural key: instance} for the rows of the file that exist already."""
@@ -307,6 +310,14 @@ class TrackerResource(resources.ModelResource):
         for key, value in list(row.items()):
             if isinstance(value, str):
                 row[key] = nfc(value)
+        try:
+            key = self.key_of_row(row)
+        except ValueError:
+            return  # the row's own cells are reported
+        number = kwargs.get("row_number")
+        first = self.seen.setdefault(key, number)
+        if first != number:
+            raise ValidationError(_("This row repeats row %(row)s of the file.") % {"row": first})
 
     def get_instance(self, instance_loader, row):
         try:
@@ -497,6 +508,7 @@ class TrackerImportExportMixin(ImportExportMixin):
 
     formats = IMPORT_FORMATS
     import_form_class = TrackerImportForm
+    import_template_name = "tracker/import.html"
     from_encoding = "utf-8"
 
     def get_import_resource_kwargs(self, request, **kwargs):
@@ -507,6 +519,32 @@ class TrackerImportExportMixin(ImportExportMixin):
 
     def get_import_form_class(self, request):
         return self.import_form_class
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing at the confirm step too: a row that fails there (the data
+        # changed since the dry run) rolls the whole file back.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            if result.has_errors():
+                number, errors = result.row_errors()[0]
+                reason = str(errors[0].error)
+            else:
+                invalid = result.invalid_rows[0]
+                number, reason = (
+                    invalid.number,
+                    "; ".join(invalid.error_dict.get(next(iter(invalid.error_dict)), [])),
+                )
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: row %(row)s failed (%(reason)s). Correct the file and import it again."
+                )
+                % {"row": number, "reason": reason},
+            )
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
+        return super().process_result(result, request)
 
     def write_to_tmp_storage(self, import_file, input_format):
         # The form has read and checked the upload; store what it read (CSV as UTF-8).

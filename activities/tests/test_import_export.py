@@ -247,6 +247,38 @@ class TestErrors:
         ]
         assert StudySession.objects.count() == 0
 
+    def test_a_row_repeated_in_the_file_is_an_error(self, client, alice, tree):
+        response = dry_run(client, csv_file([row(), row(topic="Khác"), row()]), CSV)
+        assert errors_of(response) == [(3, "__all__", "Dòng này trùng với dòng 1 của tệp.")]
+        assert StudySession.objects.count() == 0
+
+    def test_a_crash_in_the_middle_of_the_confirm_step_leaves_nothing(self, client, alice, tree, monkeypatch):
+        response = dry_run(client, csv_file([row(topic=str(n)) for n in range(5)]), CSV)
+        calls = []
+        original = StudySession.save
+
+        def failing_save(self, *args, **kwargs):
+            calls.append(self.topic)
+            if len(calls) == 3:
+                raise OSError("disk full")
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(StudySession, "save", failing_save)
+        result = confirm(client, response)
+        assert len(calls) == 5
+        assert StudySession.objects.count() == 0
+        assert StudySession.history.count() == 0
+        assert result["Location"] == IMPORT_URL
+        shown = [str(m) for m in client.get(IMPORT_URL).context["messages"]]
+        assert shown == ["Không nhập dòng nào: dòng 3 bị lỗi (disk full). Hãy sửa tệp rồi nhập lại."]
+
+    def test_a_row_that_became_invalid_since_the_dry_run_rolls_back_the_file(self, client, alice, tree):
+        response = dry_run(client, csv_file([row(unit="STP", topic="A"), row(unit="STP-VP", topic="B")]), CSV)
+        # Meanwhile alice is moved down to the cell STP-VP: STP itself is no longer hers.
+        user_grant(username="alice", unit_code="STP-VP", role=Role.UNIT_EDITOR)
+        confirm(client, response)
+        assert StudySession.objects.count() == 0
+
     def test_a_row_for_another_unit_leaves_that_units_record_untouched(self, client, alice, tree):
         foreign = make_session(tree["KBNN-1"], topic="Về văn hóa", date=datetime.date(2024, 2, 5), attended=5)
         response = dry_run(client, xlsx_file([row(unit="KBNN-1", **{"Số có mặt": "1"})]), XLSX)
@@ -345,6 +377,12 @@ class TestPermissions:
 
     def test_anonymous_is_sent_to_login(self, client, db):
         assert client.get(IMPORT_URL).status_code == 302
+
+    def test_import_page_is_vietnamese_and_offers_the_templates(self, client, alice, tree):
+        body = client.get(IMPORT_URL).content.decode()
+        assert "Tệp cần nhập" in body
+        assert reverse("admin:activities_studysession_import_template", args=["xlsx"]) in body
+        assert reverse("admin:activities_studysession_import_template", args=["csv"]) in body
 
     def test_blank_template_has_headers_an_example_and_a_guide(self, client, alice, tree):
         response = client.get(reverse("admin:activities_studysession_import_template", args=["xlsx"]))
