@@ -17,7 +17,14 @@ from .models import (
     StudySession,
     Theme,
 )
-from .resources import StudySessionResource
+from .resources import (
+    DeclaredFigureResource,
+    ExemplarResource,
+    InitiativeResource,
+    OutreachResource,
+    ServiceFigureResource,
+    StudySessionResource,
+)
 
 
 def with_qualifier(value, qualifier_display, qualifier):
@@ -94,7 +101,8 @@ class EvaluationInline(ScopedInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(BaseAdmin):
+class InitiativeAdmin(TrackerImportExportMixin, BaseAdmin):
+    resource_classes = [InitiativeResource]
     list_display = ["title", "unit", "group", "status", "start_year"]
     list_filter = [subtree_filter("unit__path"), "group", "status", year_filter("start_year")]
     list_select_related = ["unit"]
@@ -117,7 +125,8 @@ class InitiativeEvaluationAdmin(BaseAdmin):
 
 
 @admin.register(Outreach)
-class OutreachAdmin(BaseAdmin):
+class OutreachAdmin(TrackerImportExportMixin, BaseAdmin):
+    resource_classes = [OutreachResource]
     list_display = ["title", "unit", "channel", "published_on", "is_regular"]
     list_filter = [subtree_filter("unit__path"), "channel", "is_regular", year_filter("published_on__year")]
     list_select_related = ["unit"]
@@ -126,7 +135,8 @@ class OutreachAdmin(BaseAdmin):
 
 
 @admin.register(Exemplar)
-class ExemplarAdmin(BaseAdmin):
+class ExemplarAdmin(TrackerImportExportMixin, BaseAdmin):
+    resource_classes = [ExemplarResource]
     list_display = ["name", "unit", "is_collective", "recognised_on"]
     list_filter = [subtree_filter("unit__path"), "is_collective", year_filter("recognised_on__year")]
     list_select_related = ["unit"]
@@ -135,7 +145,8 @@ class ExemplarAdmin(BaseAdmin):
 
 
 @admin.register(ServiceFigure)
-class ServiceFigureAdmin(BaseAdmin):
+class ServiceFigureAdmin(TrackerImportExportMixin, BaseAdmin):
+    resource_classes = [ServiceFigureResource]
     list_display = [
         "agency",
         "unit",
@@ -171,7 +182,8 @@ class ServiceFigureAdmin(BaseAdmin):
 
 
 @admin.register(DeclaredFigure)
-class DeclaredFigureAdmin(BaseAdmin):
+class DeclaredFigureAdmin(TrackerImportExportMixin, BaseAdmin):
+    resource_classes = [DeclaredFigureResource]
     list_display = ["unit", "metric", "as_declared", "period_start", "period_end", "source"]
     list_filter = [subtree_filter("unit__path"), "metric", "qualifier", year_filter("period_end__year")]
     list_select_related = ["unit", "source"]

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
-from import_export.forms import ImportForm
+from import_export.forms import ExportForm, ImportForm
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -152,8 +152,8 @@ class IntegerWidget(widgets.Widget):
         return value
 
 
-class PercentWidget(widgets.Widget):
-    """A percentage: 98,06 or 98.06, with or without a % sign."""
+class DecimalWidget(widgets.Widget):
+    """A decimal number or percentage: 98,06 or 98.06, with or without a % sign."""
 
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
@@ -164,7 +164,7 @@ class PercentWidget(widgets.Widget):
         try:
             return Decimal(text).quantize(Decimal("0.01"))
         except InvalidOperation:
-            raise ValueError(_("“%(value)s” is not a percentage, e.g. 98,06.") % {"value": value}) from None
+            raise ValueError(_("“%(value)s” is not a number, e.g. 98,06.") % {"value": value}) from None
 
     def render(self, value, obj=None, **kwargs):
         return value
@@ -267,6 +267,14 @@ class QuarterField(fields.Field):
         return f"Quý {Quarter(instance.year, instance.quarter).roman}/{instance.year}"
 
 
+def key_part(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, str):
+        return nfc(value)
+    return value
+
+
 class TrackerResource(resources.ModelResource):
     """
     A resource for one importing user: foreign keys by code within their units,
@@ -302,16 +310,12 @@ class TrackerResource(resources.ModelResource):
         self.existing = self.load_existing(dataset)
         self.seen = {}
 
-    def load_existing(self, dataset):
-        """{natural key: instance} for the rows of the file that exist already."""
-        return {}
-
     def before_import_row(self, row, **kwargs):
         for key, value in list(row.items()):
             if isinstance(value, str):
                 row[key] = nfc(value)
         try:
-            key = self.key_of_row(row)
+            key = self.row_identity(row)
         except ValueError:
             return  # the row's own cells are reported
         number = kwargs.get("row_number")
@@ -327,7 +331,23 @@ class TrackerResource(resources.ModelResource):
         return self.existing.get(key)
 
     def key_of_row(self, row):
-        raise NotImplementedError
+        """The natural key of a file row, as `key_of` gives it for a stored record."""
+        return tuple(key_part(self.fields[name].clean(row)) for name in self.natural_key)
+
+    def row_identity(self, row):
+        """What makes a row of the file distinct from the others: its natural key."""
+        return self.key_of_row(row)
+
+    def key_of(self, obj):
+        return tuple(key_part(getattr(obj, self.fields[name].attribute)) for name in self.natural_key)
+
+    def load_existing(self, dataset):
+        return {self.key_of(obj): obj for obj in self.existing_candidates(dataset)}
+
+    def existing_candidates(self, dataset):
+        """Stored records the file's rows may match: by default those of the units it names."""
+        units = list(self.fields["unit"].widget.cache.values())
+        return self.get_queryset().filter(unit__in=units)
 
     def column_of(self, key):
         """The file's column for a model field name, so that errors name what people see."""
@@ -509,6 +529,8 @@ class TrackerImportExportMixin(ImportExportMixin):
     formats = IMPORT_FORMATS
     import_form_class = TrackerImportForm
     import_template_name = "tracker/import.html"
+    # Always every column: an export is meant to come back as an import.
+    export_form_class = ExportForm
     from_encoding = "utf-8"
 
     def get_import_resource_kwargs(self, request, **kwargs):

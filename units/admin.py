@@ -5,12 +5,15 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from tracker.admin import BaseAdmin, ScopedInline, subtree_filter, year_filter
+from tracker.imports import TrackerImportExportMixin
 
 from .models import ALL, MemberCount, Membership, Official, Position, Unit, scope_of
+from .resources import MemberCountResource, PositionResource, UnitResource
 
 
 @admin.register(Unit)
-class UnitAdmin(BaseAdmin):
+class UnitAdmin(TrackerImportExportMixin, BaseAdmin):
+    resource_classes = [UnitResource]
     list_display = ["code", "tree_name", "kind", "parent", "host_agency", "is_active"]
     list_display_links = ["code", "tree_name"]
     list_filter = [subtree_filter("path"), "kind", "is_active"]
@@ -27,7 +30,8 @@ class UnitAdmin(BaseAdmin):
 
 
 @admin.register(MemberCount)
-class MemberCountAdmin(BaseAdmin):
+class MemberCountAdmin(TrackerImportExportMixin, BaseAdmin):
+    resource_classes = [MemberCountResource]
     list_display = ["unit", "year", "members", "as_of"]
     list_filter = [subtree_filter("unit__path"), year_filter("year")]
     list_select_related = ["unit"]
@@ -48,7 +52,9 @@ class PositionInline(ScopedInline):
 
 
 @admin.register(Official)
-class OfficialAdmin(BaseAdmin):
+class OfficialAdmin(TrackerImportExportMixin, BaseAdmin):
+    # Officials come and go with their positions: one row per position.
+    resource_classes = [PositionResource]
     list_display = ["full_name", "code", "titles"]
     list_filter = [subtree_filter("positions__unit__path", through_many=True)]
     search_fields = ["full_name", "code"]
@@ -58,6 +64,16 @@ class OfficialAdmin(BaseAdmin):
     def get_queryset(self, request):
         positions = Position.objects.select_related("unit").order_by("kind", "-start_date")
         return super().get_queryset(request).prefetch_related(Prefetch("positions", queryset=positions))
+
+    def get_export_queryset(self, request):
+        officials = super().get_export_queryset(request)
+        return Position.objects.visible_to(request.user).filter(official__in=officials)
+
+    def get_actions(self, request):
+        # "Export selected" would pick positions by the officials' ids.
+        actions = super().get_actions(request)
+        actions.pop("export_admin_action", None)
+        return actions
 
     @admin.display(description=_("titles"))
     def titles(self, official):
