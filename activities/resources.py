@@ -92,6 +92,7 @@ class StudySessionResource(TrackerResource):
 
     class Meta(TrackerResource.Meta):
         model = StudySession
+        use_bulk = True
         fields = [
             "unit",
             "kind",
@@ -170,6 +171,7 @@ class OutreachResource(TrackerResource):
 
     class Meta(TrackerResource.Meta):
         model = Outreach
+        use_bulk = True
         fields = ["unit", "channel", "title", "published_on", "is_regular", "url", "description"]
         export_order = fields
         import_id_fields = []
@@ -195,6 +197,7 @@ class ExemplarResource(TrackerResource):
 
     class Meta(TrackerResource.Meta):
         model = Exemplar
+        use_bulk = True
         fields = ["unit", "name", "is_collective", "official", "deed", "recognised_on"]
         export_order = fields
         import_id_fields = []
@@ -245,6 +248,7 @@ class ServiceFigureResource(TrackerResource):
 
     class Meta(TrackerResource.Meta):
         model = ServiceFigure
+        use_bulk = True
         fields = [
             "unit",
             "agency",
@@ -290,6 +294,7 @@ class DeclaredFigureResource(TrackerResource):
 
     class Meta(TrackerResource.Meta):
         model = DeclaredFigure
+        use_bulk = True
         fields = ["unit", "metric", "value", "qualifier", "period_start", "period_end", "directive", "note"]
         export_order = fields
         import_id_fields = []

@@ -31,11 +31,11 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm, ImportForm
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tracker.periods import Quarter
 from tracker.text import ascii_fold, nfc
 
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 YES = {"co", "x", "1", "true", "yes", "dung", "y"}
 NO = {"khong", "0", "false", "no", "sai", "n", ""}
 
@@ -48,6 +48,10 @@ def folded(value):
 # Widgets: one cell in, one value out; a ValueError carries the Vietnamese message.
 
 
+DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
 class DateWidget(widgets.Widget):
     """dd/mm/yyyy (03/04/2024 is 3 April), ISO dates, or a real Excel date cell."""
 
@@ -55,18 +59,29 @@ class DateWidget(widgets.Widget):
         if value is None or value == "":
             return None
         if isinstance(value, datetime.datetime):
-            return value.date()
+            value = value.date()
         if isinstance(value, datetime.date):
-            return value
+            return self.in_range(value, value.strftime("%d/%m/%Y"))
         text = str(value).strip()
-        for date_format in DATE_FORMATS:
-            try:
-                return datetime.datetime.strptime(text, date_format).date()
-            except ValueError:
-                continue
+        day_first, iso = DAY_FIRST.match(text), ISO_DATE.match(text)
+        try:
+            if day_first:
+                day, month, year = map(int, day_first.groups())
+                return self.in_range(datetime.date(year, month, day), text)
+            if iso:
+                year, month, day = map(int, iso.groups())
+                return self.in_range(datetime.date(year, month, day), text)
+        except ValueError:
+            pass  # 31/02/2024 and the like
         raise ValueError(
             _("“%(value)s” is not a date. Write day/month/year, for example 05/02/2024.") % {"value": text}
         )
+
+    @staticmethod
+    def in_range(day, text):
+        if not 1930 <= day.year <= 2100:
+            raise ValueError(_("“%(value)s”: the year must be between 1930 and 2100.") % {"value": text})
+        return day
 
     def render(self, value, obj=None, **kwargs):
         return value  # the file format writes it: a date cell in XLSX, dd/mm/yyyy in CSV
@@ -93,7 +108,22 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices, blank_allowed=False):
         self.choices = choices
         self.blank_allowed = blank_allowed
+        self._table = None
         super().__init__()
+
+    def table(self):
+        """{folded spelling: value} and {value: Vietnamese label}, built once."""
+        if self._table is None:
+            from django.utils import translation
+
+            with translation.override("vi"):
+                labels = {choice.value: str(choice.label) for choice in self.choices}
+            spellings = {}
+            for choice in self.choices:
+                for spelling in (choice.value, labels[choice.value], str(choice.label)):
+                    spellings[folded(spelling)] = choice.value
+            self._table = (spellings, labels)
+        return self._table
 
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
@@ -102,29 +132,19 @@ class ChoiceWidget(widgets.Widget):
             raise ValueError(
                 _("This column may not be empty. Write one of: %(labels)s.") % {"labels": self.labels()}
             )
-        key = folded(value)
-        for choice in self.choices:
-            if key in {folded(choice.value), folded(self.vietnamese(choice)), folded(choice.label)}:
-                return choice.value
-        raise ValueError(
-            _("“%(value)s” is not one of: %(labels)s.") % {"value": value, "labels": self.labels()}
-        )
+        spellings, _labels = self.table()
+        try:
+            return spellings[folded(value)]
+        except KeyError:
+            raise ValueError(
+                _("“%(value)s” is not one of: %(labels)s.") % {"value": value, "labels": self.labels()}
+            ) from None
 
     def render(self, value, obj=None, **kwargs):
-        for choice in self.choices:
-            if choice.value == value:
-                return self.vietnamese(choice)
-        return value or ""
-
-    @staticmethod
-    def vietnamese(choice):
-        from django.utils import translation
-
-        with translation.override("vi"):
-            return str(choice.label)
+        return self.table()[1].get(value, value or "")
 
     def labels(self):
-        return ", ".join(self.vietnamese(choice) for choice in self.choices)
+        return ", ".join(self.table()[1].values())
 
 
 class IntegerWidget(widgets.Widget):
@@ -226,6 +246,9 @@ class QuarterField(fields.Field):
     quarter follows from it, and a quarter written beside it must agree.
     """
 
+    # Written besides the quarter, for bulk updates.
+    also_sets = ("year",)
+
     def __init__(self, date_column, **kwargs):
         self.date_column = date_column
         super().__init__(attribute="quarter", column_name="Quý", **kwargs)
@@ -298,6 +321,7 @@ class TrackerResource(resources.ModelResource):
         self.seen = {}
 
     class Meta:
+        batch_size = 1000
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
@@ -362,12 +386,53 @@ class TrackerResource(resources.ModelResource):
             # half-read row would only echo them.
             raise ValidationError({self.column_of(k): v for k, v in import_validation_errors.items()})
         try:
-            instance.full_clean(validate_unique=validate_unique)
+            # Constraints are not checked here, query by query: rows are matched by
+            # natural key and repeats within the file are flagged, and the database
+            # refuses whatever else breaks a constraint, rolling the file back.
+            # Foreign keys were resolved by code within the user's units already.
+            resolved = [f.attribute for f in self.fields.values() if isinstance(f.widget, CodeWidget)]
+            instance.full_clean(exclude=resolved, validate_unique=validate_unique, validate_constraints=False)
         except ValidationError as error:
             raise ValidationError({self.column_of(k): v for k, v in error.error_dict.items()}) from None
 
     def get_queryset(self):
         return self._meta.model._default_manager.visible_to(self.user)
+
+    # With Meta.use_bulk, rows are written a batch at a time, their history too.
+
+    def get_bulk_update_fields(self):
+        names = set()
+        for field in self.fields.values():
+            if field.attribute:
+                names.add(field.attribute)
+                names.update(getattr(field, "also_sets", ()))
+        return sorted(names)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(
+                    self.create_instances, self._meta.model, batch_size=batch_size, default_user=self.user
+                )
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                bulk_update_with_history(
+                    self.update_instances,
+                    self._meta.model,
+                    self.get_bulk_update_fields(),
+                    batch_size=batch_size,
+                    default_user=self.user,
+                )
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.update_instances.clear()
 
     def export(self, queryset=None, **kwargs):
         if queryset is None:
@@ -549,6 +614,17 @@ class TrackerImportExportMixin(ImportExportMixin):
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
+            if result.base_errors:
+                messages.error(
+                    request,
+                    _(
+                        "Nothing was imported: writing the rows failed (%(reason)s). Try again, or tell the administrator."
+                    )
+                    % {"reason": result.base_errors[0].error},
+                )
+                return HttpResponseRedirect(
+                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+                )
             if result.has_errors():
                 number, errors = result.row_errors()[0]
                 reason = str(errors[0].error)

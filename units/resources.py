@@ -84,6 +84,7 @@ class MemberCountResource(TrackerResource):
 
     class Meta(TrackerResource.Meta):
         model = MemberCount
+        use_bulk = True
         fields = ["unit", "year", "members", "as_of"]
         export_order = fields
         import_id_fields = []
@@ -140,6 +141,7 @@ class PositionResource(TrackerResource):
 
     class Meta(TrackerResource.Meta):
         model = Position
+        use_bulk = True
         fields = ["official", "full_name", "unit", "kind", "title", "start_date", "end_date"]
         export_order = fields
         import_id_fields = []

@@ -253,24 +253,31 @@ class TestErrors:
         assert StudySession.objects.count() == 0
 
     def test_a_crash_in_the_middle_of_the_confirm_step_leaves_nothing(self, client, alice, tree, monkeypatch):
+        from activities.resources import StudySessionResource
+        from tracker import imports
+
         response = dry_run(client, csv_file([row(topic=str(n)) for n in range(5)]), CSV)
-        calls = []
-        original = StudySession.save
+        # Rows are written two at a time; the second batch fails.
+        monkeypatch.setattr(StudySessionResource._meta, "batch_size", 2)
+        batches = []
+        real = imports.bulk_create_with_history
 
-        def failing_save(self, *args, **kwargs):
-            calls.append(self.topic)
-            if len(calls) == 3:
+        def failing(objs, *args, **kwargs):
+            batches.append([obj.topic for obj in objs])
+            if len(batches) == 2:
                 raise OSError("disk full")
-            return original(self, *args, **kwargs)
+            return real(objs, *args, **kwargs)
 
-        monkeypatch.setattr(StudySession, "save", failing_save)
+        monkeypatch.setattr(imports, "bulk_create_with_history", failing)
         result = confirm(client, response)
-        assert len(calls) == 5
+        assert batches == [["0", "1"], ["2", "3"], ["4"]]
         assert StudySession.objects.count() == 0
         assert StudySession.history.count() == 0
         assert result["Location"] == IMPORT_URL
         shown = [str(m) for m in client.get(IMPORT_URL).context["messages"]]
-        assert shown == ["Không nhập dòng nào: dòng 3 bị lỗi (disk full). Hãy sửa tệp rồi nhập lại."]
+        assert shown == [
+            "Không nhập dòng nào: lỗi khi ghi dữ liệu (disk full). Hãy thử lại hoặc báo quản trị viên."
+        ]
 
     def test_a_row_that_became_invalid_since_the_dry_run_rolls_back_the_file(self, client, alice, tree):
         response = dry_run(client, csv_file([row(unit="STP", topic="A"), row(unit="STP-VP", topic="B")]), CSV)

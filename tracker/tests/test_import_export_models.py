@@ -187,7 +187,9 @@ def test_a_new_officials_position_creates_the_official(client, tree):
 
     alice = user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR)[0]
     client.force_login(alice)
-    content = position_file([["NVA", "Nguyễn Văn A", "STP-VP", "Chức vụ Đảng", "Bí thư chi bộ", "01/01/2024", ""]])
+    content = position_file(
+        [["NVA", "Nguyễn Văn A", "STP-VP", "Chức vụ Đảng", "Bí thư chi bộ", "01/01/2024", ""]]
+    )
     response, result = dry_run(client, Official, content, CSV)
     assert [row.import_type for row in result.rows] == ["new"]
     assert not Official.objects.filter(code="NVA").exists()  # the dry run left nothing
@@ -208,6 +210,13 @@ def test_another_units_official_cannot_be_given_a_position(client, tree):
     content = position_file([["BOB", "Trần Văn Bob", "STP-VP", "Chức vụ Đảng", "Phó bí thư", "", ""]])
     _response, result = dry_run(client, Official, content, CSV)
     assert [(row.number, row.error_dict) for row in result.invalid_rows] == [
-        (1, {"Mã cán bộ": ["Cán bộ “BOB” không thuộc các đơn vị của bạn: bạn không được nhập dữ liệu cho đơn vị này."]})
+        (
+            1,
+            {
+                "Mã cán bộ": [
+                    "Cán bộ “BOB” không thuộc các đơn vị của bạn: bạn không được nhập dữ liệu cho đơn vị này."
+                ]
+            },
+        )
     ]
     assert Official.objects.get(code="BOB").positions.count() == 1
