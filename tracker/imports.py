@@ -290,6 +290,29 @@ class QuarterField(fields.Field):
         return f"Quý {Quarter(instance.year, instance.quarter).roman}/{instance.year}"
 
 
+class DisplayDiff(resources.Diff):
+    """The import preview's values as people write them: dd/mm/yyyy, and empty for nothing."""
+
+    def __init__(self, resource, instance, new):
+        self.left, self.right, self.new = self.shown(resource, instance), [], new
+
+    def compare_with(self, resource, instance):
+        self.right = self.shown(resource, instance)
+
+    @staticmethod
+    def shown(resource, instance):
+        fields_ = resource.get_import_fields()
+        if instance is None:
+            return [""] * len(fields_)
+        values = []
+        for field in fields_:
+            value = field.export(instance)
+            if isinstance(value, datetime.date):
+                value = value.strftime("%d/%m/%Y")
+            values.append("" if value is None else value)
+        return values
+
+
 def key_part(value):
     if hasattr(value, "pk"):
         return value.pk
@@ -327,6 +350,9 @@ class TrackerResource(resources.ModelResource):
         clean_model_instances = True
         use_natural_foreign_keys = False
 
+    def get_diff_class(self):
+        return DisplayDiff
+
     def before_import(self, dataset, **kwargs):
         for field in self.fields.values():
             if isinstance(field.widget, CodeWidget) and field.column_name in dataset.headers:
@@ -345,7 +371,8 @@ class TrackerResource(resources.ModelResource):
         number = kwargs.get("row_number")
         first = self.seen.setdefault(key, number)
         if first != number:
-            raise ValidationError(_("This row repeats row %(row)s of the file.") % {"row": first})
+            # Rows are named as in the spreadsheet, where the header is row 1.
+            raise ValidationError(_("This row repeats row %(row)s of the file.") % {"row": first + 1})
 
     def get_instance(self, instance_loader, row):
         try:

@@ -161,6 +161,12 @@ class TestImport:
         ]
         assert sessions[0].reviews_study is True and sessions[0].has_self_criticism is False
 
+    def test_preview_shows_dates_as_written_and_nothing_for_empty_cells(self, client, alice, tree):
+        response = dry_run(client, xlsx_file([row(date="03/04/2024", **{"Biên bản": None})]), XLSX)
+        body = response.content.decode()
+        assert "03/04/2024" in body and "2024-04-03" not in body
+        assert ">None<" not in body
+
     def test_day_comes_before_month(self, client, alice, tree):
         import_file(client, csv_file([row(date="03/04/2024")]), CSV)
         assert StudySession.objects.get().date == datetime.date(2024, 4, 3)
@@ -249,7 +255,10 @@ class TestErrors:
 
     def test_a_row_repeated_in_the_file_is_an_error(self, client, alice, tree):
         response = dry_run(client, csv_file([row(), row(topic="Khác"), row()]), CSV)
-        assert errors_of(response) == [(3, "__all__", "Dòng này trùng với dòng 1 của tệp.")]
+        # Rows as in the spreadsheet: the header is row 1, the first data row is row 2.
+        assert errors_of(response) == [(3, "__all__", "Dòng này trùng với dòng 2 của tệp.")]
+        body = response.content.decode()
+        assert "<td>4</td>" in body  # the third data row is the fourth row in Excel
         assert StudySession.objects.count() == 0
 
     def test_a_crash_in_the_middle_of_the_confirm_step_leaves_nothing(self, client, alice, tree, monkeypatch):

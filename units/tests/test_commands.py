@@ -74,3 +74,12 @@ def test_role_groups_carry_the_right_permissions(tree):
     assert viewer and all(codename.startswith(("view_", "export_")) for codename in viewer)
     admin = set(groups["bloc_admin"].permissions.values_list("codename", flat=True))
     assert {"add_unit", "change_user", "delete_declaredfigure"} <= admin
+
+
+def test_role_groups_are_complete_right_after_migrate(db):
+    from django.contrib.auth.models import Group
+
+    # The test database was just migrated; nobody has been granted anything yet.
+    editor = set(Group.objects.get(name="Biên tập đơn vị").permissions.values_list("codename", flat=True))
+    assert {"import_studysession", "export_studysession", "import_declaredfigure", "view_unit"} <= editor
+    assert "import_unit" not in editor
