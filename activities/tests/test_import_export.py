@@ -210,6 +210,14 @@ class TestImport:
         assert StudySession.objects.count() == 2
         assert StudySession.history.count() == history
 
+    def test_imported_rows_are_in_the_history_with_the_importer(self, client, alice, tree):
+        import_file(client, xlsx_file([row(), row(topic="Khác")]), XLSX)
+        records = StudySession.history.order_by("topic")
+        assert [(h.topic, h.history_type, h.history_user.username) for h in records] == [
+            ("Khác", "+", "alice"),
+            ("Về văn hóa", "+", "alice"),
+        ]
+
     def test_a_changed_row_updates_the_record_and_its_history(self, client, alice, tree):
         import_file(client, xlsx_file([row()]), XLSX)
         import_file(client, xlsx_file([row(**{"Số có mặt": "15"})]), XLSX)
@@ -356,6 +364,12 @@ class TestExport:
         text = response.content.decode("utf-8-sig")
         assert "Của STP-VP" in text
         assert "Của STP-TT" not in text and "Của KBNN" not in text
+
+    def test_export_honours_the_search(self, client, alice, tree):
+        make_session(tree["STP-VP"], topic="Về văn hóa")
+        make_session(tree["STP-VP"], topic="Về đoàn kết")
+        text = self.export(client, CSV, "?q=đoàn").content.decode("utf-8-sig")
+        assert "Về đoàn kết" in text and "Về văn hóa" not in text
 
     def test_formulas_are_neutralised_but_numbers_and_dates_stay_typed(self, client, alice, tree):
         for n, dangerous in enumerate(["=1+1", "+1", "-1", "@SUM(A1)"]):

@@ -220,3 +220,22 @@ def test_another_units_official_cannot_be_given_a_position(client, tree):
         )
     ]
     assert Official.objects.get(code="BOB").positions.count() == 1
+
+
+@pytest.mark.parametrize("model", IMPORTABLE, ids=lambda model: model.__name__)
+def test_every_model_has_a_blank_template_with_a_guide(client, boss, model):
+    model_admin = admin.site._registry[model]
+    resource = model_admin.get_import_resource_classes(None)[0](user=boss)
+    headers = [field.column_name for field in resource.get_import_fields()]
+    response = client.get(
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_import_template", args=["xlsx"])
+    )
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert [cell.value for cell in workbook["Dữ liệu"][1]] == headers
+    guide = list(workbook["Hướng dẫn"].iter_rows(min_row=2, values_only=True))
+    assert [line[0] for line in guide] == headers
+    assert all(line[2] for line in guide), "every column says what it accepts"
+    csv_text = client.get(
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_import_template", args=["csv"])
+    ).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0] == ",".join(headers)
