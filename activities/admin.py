@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import BaseAdmin, QuarterFilter, ScopedInline, subtree_filter, year_filter
+from tracker.admin import BaseAdmin, QuarterFilter, ScopedInline, UnitSubtreeFilter, year_filter
 from tracker.imports import TrackerImportExportMixin
 
 from .models import (
@@ -64,7 +64,7 @@ class ThemeAdmin(BaseAdmin):
 class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
     resource_classes = [StudySessionResource]
     list_display = ["unit", "kind", "when", "topic", "attended", "expected", "attendance"]
-    list_filter = [subtree_filter("unit__path"), "kind", year_filter("year"), QuarterFilter, "format"]
+    list_filter = [UnitSubtreeFilter, "kind", year_filter("year"), QuarterFilter, "format"]
     list_select_related = ["unit"]
     search_fields = ["topic", "unit__code", "unit__name"]
     autocomplete_fields = ["unit", "theme", "chair", "source"]
@@ -104,7 +104,7 @@ class EvaluationInline(ScopedInline):
 class InitiativeAdmin(TrackerImportExportMixin, BaseAdmin):
     resource_classes = [InitiativeResource]
     list_display = ["title", "unit", "group", "status", "start_year"]
-    list_filter = [subtree_filter("unit__path"), "group", "status", year_filter("start_year")]
+    list_filter = [UnitSubtreeFilter, "group", "status", year_filter("start_year")]
     list_select_related = ["unit"]
     search_fields = ["title", "description", "unit__code", "unit__name"]
     autocomplete_fields = ["unit", "source"]
@@ -114,7 +114,7 @@ class InitiativeAdmin(TrackerImportExportMixin, BaseAdmin):
 @admin.register(InitiativeEvaluation)
 class InitiativeEvaluationAdmin(BaseAdmin):
     list_display = ["initiative", "unit", "evaluated_on", "evaluator"]
-    list_filter = [subtree_filter("initiative__unit__path"), year_filter("evaluated_on__year")]
+    list_filter = [UnitSubtreeFilter, year_filter("evaluated_on__year")]
     list_select_related = ["initiative__unit"]
     search_fields = ["initiative__title", "evaluator", "result"]
     autocomplete_fields = ["initiative", "source"]
@@ -128,7 +128,7 @@ class InitiativeEvaluationAdmin(BaseAdmin):
 class OutreachAdmin(TrackerImportExportMixin, BaseAdmin):
     resource_classes = [OutreachResource]
     list_display = ["title", "unit", "channel", "published_on", "is_regular"]
-    list_filter = [subtree_filter("unit__path"), "channel", "is_regular", year_filter("published_on__year")]
+    list_filter = [UnitSubtreeFilter, "channel", "is_regular", year_filter("published_on__year")]
     list_select_related = ["unit"]
     search_fields = ["title", "description", "unit__code", "unit__name"]
     autocomplete_fields = ["unit", "source"]
@@ -138,7 +138,7 @@ class OutreachAdmin(TrackerImportExportMixin, BaseAdmin):
 class ExemplarAdmin(TrackerImportExportMixin, BaseAdmin):
     resource_classes = [ExemplarResource]
     list_display = ["name", "unit", "is_collective", "recognised_on"]
-    list_filter = [subtree_filter("unit__path"), "is_collective", year_filter("recognised_on__year")]
+    list_filter = [UnitSubtreeFilter, "is_collective", year_filter("recognised_on__year")]
     list_select_related = ["unit"]
     search_fields = ["name", "deed", "unit__code", "unit__name"]
     autocomplete_fields = ["unit", "official", "source"]
@@ -158,7 +158,7 @@ class ServiceFigureAdmin(TrackerImportExportMixin, BaseAdmin):
         "computed_rate",
         "one_stop_rate",
     ]
-    list_filter = [subtree_filter("unit__path"), year_filter("period_end__year")]
+    list_filter = [UnitSubtreeFilter, year_filter("period_end__year")]
     list_select_related = ["unit"]
     search_fields = ["agency", "unit__code", "unit__name"]
     autocomplete_fields = ["unit", "source"]
@@ -185,7 +185,7 @@ class ServiceFigureAdmin(TrackerImportExportMixin, BaseAdmin):
 class DeclaredFigureAdmin(TrackerImportExportMixin, BaseAdmin):
     resource_classes = [DeclaredFigureResource]
     list_display = ["unit", "metric", "as_declared", "period_start", "period_end", "source"]
-    list_filter = [subtree_filter("unit__path"), "metric", "qualifier", year_filter("period_end__year")]
+    list_filter = [UnitSubtreeFilter, "metric", "qualifier", year_filter("period_end__year")]
     list_select_related = ["unit", "source"]
     search_fields = ["unit__code", "unit__name", "note"]
     autocomplete_fields = ["unit", "directive", "source"]

@@ -13,12 +13,12 @@ the ratios; the target is 3×.
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
+
+from bench import on_throwaway_database
 
 
 def main():
@@ -27,22 +27,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="bench-imports-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/imports.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
-        run(args, connection)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    on_throwaway_database(run, args, "imports")
 
 
 class Rollback(Exception):

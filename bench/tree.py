@@ -10,11 +10,11 @@ ratio CTE / path.
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
+
+from bench import on_throwaway_database
 
 
 def main():
@@ -24,22 +24,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="bench-tree-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/tree.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
-        run(args, connection)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    on_throwaway_database(run, args, "tree")
 
 
 def run(args, connection):

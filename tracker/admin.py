@@ -13,7 +13,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from tracker.periods import QUARTER_CHOICES
 from tracker.text import nfc
-from units.models import ALL, SEGMENT, Unit, path_upper_bound, scope_of
+from units.models import ALL, SEGMENT, Unit, scope_of
 
 
 class ScopedFormMixin:
@@ -87,8 +87,6 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
 
     title = _("unit (with sub-units)")
     parameter_name = "unit"
-    path_field = "unit__path"
-    through_many = False
     max_listed_depth = 1
 
     def lookups(self, request, model_admin):
@@ -108,22 +106,8 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
         unit = Unit.objects.visible_to(request.user).filter(code=self.value()).only("path").first()
         if unit is None:
             return queryset.none()
-        in_subtree = {
-            f"{self.path_field}__gte": unit.path,
-            f"{self.path_field}__lt": path_upper_bound(unit.path),
-        }
-        if self.through_many:
-            # Through a many-valued relation (an official's positions): filter by id
-            # so that an official with two positions in the subtree is listed once.
-            return queryset.filter(pk__in=queryset.model._default_manager.filter(**in_subtree).values("pk"))
-        return queryset.filter(**in_subtree)
-
-
-def subtree_filter(path_field, *, through_many=False):
-    """A UnitSubtreeFilter for a model whose unit path is reached through `path_field`."""
-    return type(
-        "UnitSubtreeFilter", (UnitSubtreeFilter,), {"path_field": path_field, "through_many": through_many}
-    )
+        # Each model's queryset knows its way to the unit tree (ScopedQuerySet).
+        return queryset.for_subtree(unit)
 
 
 class YearFilter(admin.SimpleListFilter):

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import BaseAdmin, ScopedInline, subtree_filter, year_filter
+from tracker.admin import BaseAdmin, ScopedInline, UnitSubtreeFilter, year_filter
 from tracker.imports import TrackerImportExportMixin
 
 from .models import ALL, MemberCount, Membership, Official, Position, Unit, scope_of
@@ -16,7 +16,7 @@ class UnitAdmin(TrackerImportExportMixin, BaseAdmin):
     resource_classes = [UnitResource]
     list_display = ["code", "tree_name", "kind", "parent", "host_agency", "is_active"]
     list_display_links = ["code", "tree_name"]
-    list_filter = [subtree_filter("path"), "kind", "is_active"]
+    list_filter = [UnitSubtreeFilter, "kind", "is_active"]
     list_select_related = ["parent"]
     search_fields = ["code", "name", "host_agency"]
     autocomplete_fields = ["parent", "source"]
@@ -33,7 +33,7 @@ class UnitAdmin(TrackerImportExportMixin, BaseAdmin):
 class MemberCountAdmin(TrackerImportExportMixin, BaseAdmin):
     resource_classes = [MemberCountResource]
     list_display = ["unit", "year", "members", "as_of"]
-    list_filter = [subtree_filter("unit__path"), year_filter("year")]
+    list_filter = [UnitSubtreeFilter, year_filter("year")]
     list_select_related = ["unit"]
     search_fields = ["unit__code", "unit__name"]
     autocomplete_fields = ["unit", "source"]
@@ -56,7 +56,7 @@ class OfficialAdmin(TrackerImportExportMixin, BaseAdmin):
     # Officials come and go with their positions: one row per position.
     resource_classes = [PositionResource]
     list_display = ["full_name", "code", "titles"]
-    list_filter = [subtree_filter("positions__unit__path", through_many=True)]
+    list_filter = [UnitSubtreeFilter]
     search_fields = ["full_name", "code"]
     autocomplete_fields = ["source"]
     inlines = [PositionInline]
@@ -87,7 +87,7 @@ class OfficialAdmin(TrackerImportExportMixin, BaseAdmin):
 @admin.register(Position)
 class PositionAdmin(BaseAdmin):
     list_display = ["official", "title", "kind", "unit", "start_date", "end_date"]
-    list_filter = [subtree_filter("unit__path"), "kind"]
+    list_filter = [UnitSubtreeFilter, "kind"]
     list_select_related = ["official", "unit"]
     search_fields = ["official__full_name", "title", "unit__name", "unit__code"]
     autocomplete_fields = ["official", "unit", "source"]

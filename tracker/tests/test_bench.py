@@ -1,0 +1,26 @@
+"""The benchmarks still run (on tiny data; their numbers are read by people, not here)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("module", "args", "expected"),
+    [
+        ("bench.tree", ["--committees", "2", "--cells", "2", "--repeat", "1"], "sqlite, 7 units"),
+        ("bench.imports", ["--rows", "20", "--repeat", "1"], "sqlite, 20 rows"),
+    ],
+)
+def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3", "DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith(expected), result.stdout
