@@ -293,9 +293,8 @@ class QuarterField(fields.Field):
 
 class TrackerRowResult(RowResult):
     def add_instance_info(self, instance):
-        # The text of each row is only for admin log entries, which imports skip
-        # (the audit history has every row); building it costs a query-free but
-        # not free __str__ per row.
+        # The text of each row serves only admin log entries, which imports skip
+        # (the audit history has every row); it would cost a __str__ per row.
         if instance is not None:
             self.object_id = instance.pk
 
@@ -322,19 +321,16 @@ class TrackerResource(resources.ModelResource):
     rows matched to existing records by natural key, values cleaned to NFC.
     """
 
-    # Columns whose CodeWidget to preload: {column name: field name}.
-    code_columns = {}
     # The fields of the natural key, as model field names.
     natural_key = ()
 
     def __init__(self, user=None, **kwargs):
         self.user = user
         super().__init__(**kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():  # the library's per-instance copies
             if isinstance(field.widget, CodeWidget):
-                # A widget per resource instance: its cache belongs to one import.
+                # A widget per import, bound to its user: its cache is that user's.
                 field.widget = CodeWidget(field.widget.model, user, field.widget.required)
-                self.fields[name] = field
         self.existing = {}
         self.seen = {}
         self.snapshots = {}
@@ -348,7 +344,6 @@ class TrackerResource(resources.ModelResource):
         skip_diff = True
         report_skipped = True
         clean_model_instances = True
-        use_natural_foreign_keys = False
 
     def before_import(self, dataset, **kwargs):
         for field in self.fields.values():

@@ -399,6 +399,17 @@ class TestExport:
 
 
 class TestPermissions:
+    def test_two_imports_never_share_their_code_lookups(self, tree):
+        from activities.resources import StudySessionResource
+
+        alice = user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR)[0]
+        bob = user_grant(username="bob", unit_code="KBNN", role=Role.UNIT_EDITOR)[0]
+        first, second = StudySessionResource(user=alice), StudySessionResource(user=bob)
+        first.fields["unit"].widget.preload(["STP-VP", "KBNN-1"])
+        assert list(first.fields["unit"].widget.cache) == ["STP-VP"]
+        assert second.fields["unit"].widget.cache == {}
+        assert second.fields["unit"].widget.user == bob
+
     def test_viewer_may_export_but_not_import(self, client, tree):
         viewer = user_grant(username="viewer", unit_code="STP", role=Role.UNIT_VIEWER)[0]
         client.force_login(viewer)
