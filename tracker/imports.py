@@ -335,6 +335,12 @@ class TrackerResource(resources.ModelResource):
         self.seen = {}
         self.snapshots = {}
         self._key_cache = (None, None)
+        self.checked_by_widgets = [
+            field.attribute
+            for field in self.fields.values()
+            if field.attribute
+            and isinstance(field.widget, CodeWidget | ChoiceWidget | DateWidget | YesNoWidget)
+        ]
 
     class Meta:
         batch_size = 1000
@@ -439,9 +445,11 @@ class TrackerResource(resources.ModelResource):
             # Constraints are not checked here, query by query: rows are matched by
             # natural key and repeats within the file are flagged, and the database
             # refuses whatever else breaks a constraint, rolling the file back.
-            # Foreign keys were resolved by code within the user's units already.
-            resolved = [f.attribute for f in self.fields.values() if isinstance(f.widget, CodeWidget)]
-            instance.full_clean(exclude=resolved, validate_unique=validate_unique, validate_constraints=False)
+            # Cells these widgets read are checked already (codes within the user's
+            # units, choices, dates, yes/no); text and numbers are checked here.
+            instance.full_clean(
+                exclude=self.checked_by_widgets, validate_unique=validate_unique, validate_constraints=False
+            )
         except ValidationError as error:
             raise ValidationError({self.column_of(k): v for k, v in error.error_dict.items()}) from None
 
