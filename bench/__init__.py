@@ -19,7 +19,7 @@ def on_throwaway_database(run, args, name):
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    setup_test_environment()
+    setup_test_environment(debug=False)  # as in production: no query log
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         run(args, connection)

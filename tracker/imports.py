@@ -12,6 +12,7 @@ mixin with size and row limits, encoding detection and a blank template to fill.
 import codecs
 import csv
 import datetime
+import functools
 import io
 import re
 from decimal import Decimal, InvalidOperation
@@ -32,8 +33,8 @@ from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from tracker.history import bulk_create_with_history, bulk_update_with_history
 from tracker.periods import Quarter
 from tracker.text import ascii_fold, nfc
 
@@ -41,8 +42,9 @@ YES = {"co", "x", "1", "true", "yes", "dung", "y"}
 NO = {"khong", "0", "false", "no", "sai", "n", ""}
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def folded(value):
-    """Case- and accent-blind form of a cell, for matching labels."""
+    """Case- and accent-blind form of a cell, for matching labels (a file repeats a few labels)."""
     return ascii_fold(str(value)).strip().lower()
 
 
@@ -375,6 +377,12 @@ class TrackerResource(resources.ModelResource):
     def get_row_result_class(self):
         return TrackerRowResult
 
+    def get_import_fields(self):
+        # The library asks for these twice a row; they do not change during an import.
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
     def get_instance(self, instance_loader, row):
         try:
             key = self.cached_key(row)
@@ -470,7 +478,7 @@ class TrackerResource(resources.ModelResource):
         if self.create_instances and (using_transactions or not dry_run):
             try:
                 bulk_create_with_history(
-                    self.create_instances, self._meta.model, batch_size=batch_size, default_user=self.user
+                    self.create_instances, self._meta.model, batch_size=batch_size, user=self.user
                 )
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
@@ -485,7 +493,7 @@ class TrackerResource(resources.ModelResource):
                     self._meta.model,
                     self.get_bulk_update_fields(),
                     batch_size=batch_size,
-                    default_user=self.user,
+                    user=self.user,
                 )
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
