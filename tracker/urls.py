@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 admin.site.site_header = _("Study and follow Ho Chi Minh — activity tracker")
 admin.site.site_title = _("Study-and-follow tracker")
@@ -10,7 +9,7 @@ admin.site.index_title = _("Bloc of Provincial Agencies")
 admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("activities.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

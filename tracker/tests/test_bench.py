@@ -15,6 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
     [
         ("bench.tree", ["--committees", "2", "--cells", "2", "--repeat", "1"], "sqlite, 7 units"),
         ("bench.imports", ["--rows", "20", "--repeat", "1"], "sqlite, 20 rows"),
+        (
+            "bench.reports",
+            ["--committees", "2", "--cells", "2", "--years", "1", "--repeat", "1"],
+            "sqlite, 11 units",
+        ),
     ],
 )
 def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):

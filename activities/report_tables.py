@@ -1,0 +1,211 @@
+"""The reports as tables, for the XLSX and CSV downloads."""
+
+from django.utils.translation import gettext as _
+
+from activities import rules
+from activities.models import InitiativeStatus, StudySession
+from tracker.spreadsheets import Percent, Table, download
+
+__all__ = ["download", "quarter_table", "year_table", "history_table", "unit_quarter_tables"]
+
+
+def scope_name(root):
+    return root.name if root is not None else _("whole bloc")
+
+
+def tally_headers():
+    headers = []
+    for kind in rules.TRACKED_KINDS:
+        label = StudySession.Kind(kind).label
+        headers += [_("%(kind)s: held") % {"kind": label}, _("%(kind)s: expected") % {"kind": label}]
+    return headers
+
+
+def figures_cells(figures):
+    cells = []
+    for kind in rules.TRACKED_KINDS:
+        tally = figures.tallies[kind]
+        cells += [tally.held, tally.due]
+    cells.append(Percent(figures.attendance_rate))
+    cells += [figures.initiatives[status] for status in InitiativeStatus.values]
+    cells += [figures.outreach, figures.exemplars, figures.behind_units]
+    return cells
+
+
+def figures_headers():
+    return [
+        *tally_headers(),
+        _("Attendance rate"),
+        *[_("Good models: %(stage)s") % {"stage": label} for label in InitiativeStatus.labels],
+        _("Outreach"),
+        _("Exemplars"),
+        _("Units behind"),
+    ]
+
+
+def quarter_table(overview, rows, root):
+    headers = [_("Unit code"), _("Unit"), _("Thematic session date"), *figures_headers()]
+    lines = []
+    for row in rows:
+        indent = "    " * row.depth
+        date = row.thematic_date if not row.has_children else None
+        lines.append([row.unit.code, indent + row.unit.name, date, *figures_cells(row.total)])
+    totals = [_("Total"), scope_name(root), None, *figures_cells(overview.total)]
+    title = _("Study and follow Ho Chi Minh: %(quarter)s, %(scope)s") % {
+        "quarter": overview.quarter.label,
+        "scope": scope_name(root),
+    }
+    completeness = [_("Units on track / expected"), "", ""]
+    for kind in rules.TRACKED_KINDS:
+        on_track, expected = overview.completeness(kind)
+        completeness += [on_track, expected]
+    lines.append(completeness + [None] * (len(headers) - len(completeness)))
+    return Table(
+        title=title,
+        headers=headers,
+        rows=lines,
+        totals=totals,
+        sheet=overview.quarter.short_label.replace("/", "-"),
+    )
+
+
+def year_table(year, quarters, root):
+    headers = [_("Quarter"), _("Units"), _("Sessions"), *figures_headers()]
+    lines = [
+        [
+            item.quarter.label,
+            item.overview.total.units,
+            item.overview.total.sessions,
+            *figures_cells(item.overview.total),
+        ]
+        for item in quarters
+    ]
+    title = _("Study and follow Ho Chi Minh: year %(year)s, %(scope)s") % {
+        "year": year,
+        "scope": scope_name(root),
+    }
+    return Table(title=title, headers=headers, rows=lines, sheet=str(year))
+
+
+def history_table(points, root):
+    return Table(
+        title=_("Sessions and attendance per quarter, %(scope)s") % {"scope": scope_name(root)},
+        headers=[_("Quarter"), _("Sessions"), _("Attendance rate")],
+        rows=[[p["quarter"].label, p["sessions"], Percent(p["attendance_rate"])] for p in points],
+        sheet=_("By quarter"),
+    )
+
+
+def unit_quarter_tables(page):
+    quarter, unit = page.quarter, page.unit
+    scope = f"{unit.name}, {quarter.label}"
+    sessions = Table(
+        title=_("Sessions: %(scope)s") % {"scope": scope},
+        headers=[
+            _("Unit"),
+            _("Kind"),
+            _("Date"),
+            _("Topic"),
+            _("Chaired by"),
+            _("Attended"),
+            _("Expected"),
+            _("Self-criticism"),
+        ],
+        rows=[
+            [
+                s.unit.name,
+                s.get_kind_display(),
+                s.date or s.period_label,
+                s.topic,
+                s.chair.full_name if s.chair else "",
+                s.attended,
+                s.expected,
+                s.has_self_criticism,
+            ]
+            for s in page.sessions
+        ],
+        sheet=_("Sessions"),
+    )
+    initiatives = Table(
+        title=_("Good models: %(scope)s") % {"scope": scope},
+        headers=[_("Unit"), _("Good model"), _("Stage"), _("Evaluations")],
+        rows=[
+            [
+                i.unit.name,
+                i.title,
+                i.get_status_display(),
+                "; ".join(
+                    f"{e.evaluated_on:%d/%m/%Y} {e.evaluator}: {e.result}" for e in i.evaluations.all()
+                ),
+            ]
+            for i in page.initiatives
+        ],
+        sheet=_("Good models"),
+    )
+    outreach = Table(
+        title=_("Outreach: %(scope)s") % {"scope": scope},
+        headers=[_("Unit"), _("Channel"), _("Title"), _("Published on")],
+        rows=[[o.unit.name, o.get_channel_display(), o.title, o.published_on] for o in page.outreach],
+        sheet=_("Outreach"),
+    )
+    exemplars = Table(
+        title=_("Exemplars: %(scope)s") % {"scope": scope},
+        headers=[_("Unit"), _("Person or collective"), _("Good deed"), _("Recognised on")],
+        rows=[[e.unit.name, e.name, e.deed, e.recognised_on] for e in page.exemplars],
+        sheet=_("Exemplars"),
+    )
+    services = Table(
+        title=_("Service figures: %(scope)s") % {"scope": scope},
+        headers=[
+            _("Agency"),
+            _("From"),
+            _("Until"),
+            _("Received"),
+            _("Resolved"),
+            _("On time"),
+            _("Declared on-time rate"),
+            _("Computed on-time rate"),
+        ],
+        rows=[
+            [
+                f.agency,
+                f.period_start,
+                f.period_end,
+                f.received,
+                f.resolved,
+                f.on_time,
+                Percent(f.on_time_rate),
+                Percent(f.computed_on_time_rate),
+            ]
+            for f in page.service_figures
+        ],
+        sheet=_("Service figures"),
+    )
+    declared = Table(
+        title=_("Declared and logged: %(scope)s") % {"scope": scope},
+        headers=[
+            _("Unit"),
+            _("Metric"),
+            _("From"),
+            _("Until"),
+            _("Qualifier"),
+            _("Declared"),
+            _("Logged"),
+            _("Difference"),
+        ],
+        rows=[
+            [
+                f.unit.name,
+                f.get_metric_display(),
+                f.period_start,
+                f.period_end,
+                f.get_qualifier_display(),
+                f.value,
+                f.logged,
+                f.difference,
+            ]
+            for f in page.declared
+        ],
+        sheet=_("Reconciliation"),
+    )
+    return [sessions, initiatives, outreach, exemplars, services, declared]

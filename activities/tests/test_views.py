@@ -1,0 +1,268 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from activities.models import DeclaredFigure, StudySession
+from activities.tests.reportdata import build_quarter
+from conftest import populate
+from units.models import Role
+from units.services import user_grant
+
+pytestmark = pytest.mark.django_db
+
+QUARTER_URL = "/reports/2024/q1/"
+
+
+@pytest.fixture
+def people(tree):
+    build_quarter(tree)
+    return {
+        "alice": user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR)[0],
+        "bob": user_grant(username="bob", unit_code="KBNN", role=Role.UNIT_EDITOR)[0],
+        "carol": user_grant(username="carol", unit_code="BLOC", role=Role.BLOC_VIEWER)[0],
+    }
+
+
+def as_user(client, people, name):
+    client.force_login(people[name])
+    return client
+
+
+def row_codes(response):
+    return [row.unit.code for row in response.context["rows"]]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", QUARTER_URL, "/reports/2024/", "/units/STP/2024/q1/", "/sessions/new/"],
+)
+def test_pages_ask_an_anonymous_visitor_to_log_in(client, people, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+def test_each_user_sees_the_quarter_for_their_own_subtree(client, people):
+    assert row_codes(as_user(client, people, "alice").get(QUARTER_URL)) == ["STP", "STP-VP", "STP-TT"]
+    assert row_codes(as_user(client, people, "bob").get(QUARTER_URL)) == ["KBNN", "KBNN-1", "KBNN-2"]
+    carol = as_user(client, people, "carol").get(QUARTER_URL)
+    assert row_codes(carol) == ["BLOC", "STP", "STP-VP", "STP-TT", "KBNN", "KBNN-1", "KBNN-2", "BDV"]
+    body = carol.content.decode()
+    assert "Quý I/2024" in body
+    assert "4/5 đơn vị đạt" in body  # thematic sessions: units on track / units expected
+
+
+def test_a_user_cannot_widen_a_report_beyond_their_units(client, people):
+    as_user(client, people, "alice")
+    assert client.get(QUARTER_URL + "?unit=KBNN").status_code == 404
+    assert client.get(QUARTER_URL + "?unit=BLOC").status_code == 404
+    assert row_codes(client.get(QUARTER_URL + "?unit=STP-TT")) == ["STP-TT"]
+    assert client.get("/reports/2024/?unit=KBNN").status_code == 404
+
+
+def test_filters_narrow_the_rows_to_a_subtree_and_unit_kinds(client, people):
+    as_user(client, people, "carol")
+    assert row_codes(client.get(QUARTER_URL + "?unit=KBNN")) == ["KBNN", "KBNN-1", "KBNN-2"]
+    assert row_codes(client.get(QUARTER_URL + "?kind=grassroots_committee&kind=grassroots_cell")) == [
+        "STP",
+        "KBNN",
+        "BDV",
+    ]
+
+
+def test_a_unit_page_of_another_subtree_is_not_found(client, people):
+    as_user(client, people, "bob")
+    assert client.get("/units/STP-VP/2024/q1/").status_code == 404
+    assert client.get("/units/KBNN-1/2024/q1/").status_code == 200
+    assert client.get("/units/KBNN-1/2024/q5/").status_code == 404
+
+
+def test_unit_quarter_page_shows_records_checks_and_disagreements(client, people):
+    response = as_user(client, people, "carol").get("/units/BDV/2024/q1/")
+    body = response.content.decode()
+    assert [s.date for s in response.context["page"].sessions][:2] == [
+        datetime.date(2024, 1, 1),
+        datetime.date(2024, 1, 25),
+    ]
+    assert "20/03/2024" in body
+    assert "gần 13" not in body and "13" in body
+    assert "không khớp" in body  # the declared 13 against 1 logged
+    stp = as_user(client, people, "alice").get("/units/STP/2024/q1/").content.decode()
+    assert "98,06%" in stp and "98,99%" in stp  # declared and recomputed on-time rates
+
+
+def test_quarter_report_downloads_as_formatted_xlsx(client, people):
+    response = as_user(client, people, "carol").get(QUARTER_URL + "?format=xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-quy-1-2024.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.freeze_panes == "B3"
+    assert sheet["A1"].value == "Học tập và làm theo Bác: Quý I/2024, Đảng bộ Khối các cơ quan tỉnh"
+    headers = [cell.value for cell in sheet[2]]
+    assert headers[:9] == [
+        "Mã đơn vị",
+        "Đơn vị",
+        "Ngày sinh hoạt chuyên đề",
+        "Sinh hoạt chuyên đề: đã tổ chức",
+        "Sinh hoạt chuyên đề: phải tổ chức",
+        "Sinh hoạt định kỳ: đã tổ chức",
+        "Sinh hoạt định kỳ: phải tổ chức",
+        "Học tập sáng thứ Hai đầu tháng: đã tổ chức",
+        "Học tập sáng thứ Hai đầu tháng: phải tổ chức",
+    ]
+    assert sheet[2][0].font.bold is True
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
+    by_code = {row[0]: row for row in rows}
+    assert by_code["STP-VP"][2] == datetime.datetime(2024, 2, 15)
+    assert by_code["STP-VP"][1] == "        Chi bộ VP STP"
+    assert by_code["STP"][3:9] == [1, 2, 5, 6, 3, 6]
+    completeness = rows[-2]
+    assert completeness[3:9] == [4, 5, 4, 5, 3, 5]
+    total = rows[-1]
+    assert total[:2] == ["Tổng cộng", "Đảng bộ Khối các cơ quan tỉnh"]
+    assert total[3:10] == [4, 5, 14, 15, 11, 15, 0.925]
+    assert total[-1] == 2  # units behind
+    assert sheet.cell(row=sheet.max_row, column=1).font.bold is True
+
+
+def test_quarter_report_downloads_as_csv_for_the_users_subtree(client, people):
+    response = as_user(client, people, "alice").get(QUARTER_URL + "?format=csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeffMã đơn vị,Đơn vị,")
+    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [line[0] for line in lines] == [
+        "Mã đơn vị",
+        "STP",
+        "STP-VP",
+        "STP-TT",
+        "Số đơn vị đạt / phải đạt",
+        "Tổng cộng",
+    ]
+    assert "KBNN" not in text
+    assert lines[-1][3:10] == ["1", "2", "5", "6", "3", "6", "90,00"]
+
+
+def test_year_report_has_quarters_and_a_chart_with_its_data_table(client, people):
+    response = as_user(client, people, "carol").get("/reports/2024/")
+    quarters = response.context["quarters"]
+    assert [(q["quarter"].number, q["total"].sessions) for q in quarters] == [(1, 29), (2, 1), (3, 0), (4, 0)]
+    body = response.content.decode()
+    assert body.count('<rect class="bar"') == 3  # IV/2023, I/2024, II/2024
+    assert "<polyline" in body
+    assert "<caption>Số liệu của biểu đồ</caption>" in body
+    sheet_names = load_workbook(io.BytesIO(client.get("/reports/2024/?format=xlsx").content)).sheetnames
+    assert sheet_names == ["2024", "Theo quý"]
+
+
+def test_home_shows_the_current_quarter_and_what_is_due(client, people):
+    response = as_user(client, people, "alice").get("/")
+    assert response.status_code == 200
+    assert response.context["root"].code == "STP"
+    due = {
+        item["kind"]: [(unit.code, missing) for unit, missing in item["units"]]
+        for item in response.context["due"]
+    }
+    assert due["thematic"] == [("STP-VP", 1), ("STP-TT", 1)]  # nothing logged yet this quarter
+    assert 'href="/sessions/new/"' in response.content.decode()
+
+
+def test_a_user_without_a_unit_is_refused(client, people, django_user_model):
+    client.force_login(django_user_model.objects.create_user("dave", is_staff=True))
+    assert client.get("/").status_code == 403
+    assert client.get(QUARTER_URL).status_code == 403
+
+
+def count_queries(client, url, django_assert_num_queries, expected):
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/", 10),
+        (QUARTER_URL, 11),
+        (QUARTER_URL + "?format=xlsx", 8),
+        ("/reports/2024/", 27),
+        ("/units/BLOC/2024/q1/", 18),
+        ("/units/BLOC/2024/q1/?format=csv", 16),
+    ],
+)
+def test_report_pages_run_the_same_queries_for_a_small_and_a_larger_dataset(
+    client, people, tree, django_assert_num_queries, url, queries
+):
+    # populate() declares its own figures for BDV; one of them would repeat this one.
+    DeclaredFigure.objects.filter(unit=tree["BDV"]).delete()
+    as_user(client, people, "carol")
+    count_queries(client, url, django_assert_num_queries, queries)
+    populate(tree, 40)
+    count_queries(client, url, django_assert_num_queries, queries)
+
+
+def session_post(unit, **fields):
+    return {
+        "unit": unit.pk,
+        "kind": "thematic",
+        "date": "05/02/2024",
+        "topic": "Về văn hóa",
+        "format": "in_person",
+        "attended": "15",
+        "expected": "16",
+        **fields,
+    }
+
+
+def test_an_editor_logs_a_session_for_a_unit_of_their_subtree(client, people, tree):
+    as_user(client, people, "alice")
+    form = client.get("/sessions/new/?unit=STP-TT").context["form"]
+    assert form.initial["unit"] == tree["STP-TT"].pk
+    assert [unit.code for unit in form.fields["unit"].queryset] == ["STP", "STP-VP", "STP-TT"]
+    response = client.post("/sessions/new/", session_post(tree["STP-TT"]))
+    assert response.status_code == 302
+    assert response["Location"] == "/units/STP-TT/2024/q1/"
+    session = StudySession.objects.get(unit=tree["STP-TT"], kind="thematic")
+    assert (session.date, session.year, session.quarter, session.attended) == (
+        datetime.date(2024, 2, 5),
+        2024,
+        1,
+        15,
+    )
+    assert session.history.get().history_user.username == "alice"
+
+
+def test_the_session_form_refuses_another_subtree_and_shows_errors_beside_the_fields(client, people, tree):
+    as_user(client, people, "alice")
+    before = StudySession.objects.count()
+    response = client.post("/sessions/new/", session_post(tree["KBNN-1"], date="31/02/2024", attended="20"))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["unit"] == [
+        "Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi."
+    ]
+    assert errors["date"] == ["Nhập một ngày hợp lệ."]
+    body = response.content.decode()
+    assert body.index('id="field-date"') < body.index("Nhập một ngày hợp lệ.") < body.index('id="field-year"')
+    assert StudySession.objects.count() == before
+
+
+def test_an_editor_corrects_only_sessions_of_their_subtree(client, people, tree):
+    own = StudySession.objects.get(unit=tree["STP-VP"], kind="thematic")
+    foreign = StudySession.objects.get(unit=tree["KBNN-2"], kind="thematic")
+    as_user(client, people, "alice")
+    assert client.get(f"/sessions/{foreign.pk}/edit/").status_code == 404
+    response = client.post(
+        f"/sessions/{own.pk}/edit/",
+        session_post(tree["STP-VP"], date="15/02/2024", attended="19", expected="20"),
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.attended == 19
+
+
+def test_a_viewer_cannot_log_sessions(client, people):
+    as_user(client, people, "carol")
+    assert client.get("/sessions/new/").status_code == 403

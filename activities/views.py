@@ -1,0 +1,243 @@
+"""
+Staff pages: the home page, the quarter and year reports, one unit's quarter, and
+the short form to log a session. Every page is limited to the user's units.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities import charts, report_tables, reports, rules
+from activities.forms import SessionForm
+from activities.models import StudySession
+from tracker.periods import Quarter
+from units.models import ALL, Unit, UnitKind, scope_of
+
+DOWNLOAD_FORMATS = ("xlsx", "csv")
+
+
+def scope_root(request):
+    """The unit whose subtree the user works in; None for a superuser over several roots."""
+    scope = scope_of(request.user)
+    if scope is None:
+        raise PermissionDenied(_("Your account is not attached to a unit yet. Ask the bloc's administrator."))
+    if scope != ALL:
+        return scope
+    roots = list(Unit.objects.roots()[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
+def chosen_root(request):
+    """The subtree a report shows: ?unit=CODE within the user's units, else all of them."""
+    root = scope_root(request)
+    code = request.GET.get("unit", "").strip().upper()
+    if code and (root is None or code != root.code):
+        return get_object_or_404(Unit.objects.visible_to(request.user), code=code)
+    return root
+
+
+def quarter_or_404(year, number):
+    if not 1930 <= year <= 2100 or number not in (1, 2, 3, 4):
+        raise Http404
+    return Quarter(year, number)
+
+
+def wanted_download(request):
+    file_format = request.GET.get("format")
+    return file_format if file_format in DOWNLOAD_FORMATS else None
+
+
+def subtree_choices(request, root):
+    """Units a report may be narrowed to: the user's scope and the committees under it."""
+    units = Unit.objects.visible_to(request.user).exclude(kind=UnitKind.CELL)
+    return units.only("code", "name", "path").order_by("path")
+
+
+@login_required
+def home(request):
+    root = scope_root(request)
+    quarter = Quarter.current()
+    today = timezone.localdate()
+    overview = reports.quarter_overview(root, quarter, today=today)
+    due = still_due(overview, today)
+    return render(
+        request,
+        "activities/home.html",
+        {
+            "root": root,
+            "quarter": quarter,
+            "overview": overview,
+            "total": overview.total,
+            "due": due,
+            "can_log": request.user.has_perm("activities.add_studysession"),
+        },
+    )
+
+
+def still_due(overview, today):
+    """What the units must still hold this quarter: per tracked kind, units short of the full count."""
+    due = []
+    for kind in rules.TRACKED_KINDS:
+        short = []
+        for row in overview.rows:
+            expectation = rules.expectation_for(row.unit.kind, kind) if row.unit.is_active else None
+            if expectation is None:
+                continue
+            missing = expectation.full() - row.own.tallies[kind].held
+            if missing > 0:
+                short.append((row.unit, missing))
+        due.append({"kind": kind, "label": StudySession.Kind(kind).label, "units": short})
+    return due
+
+
+@login_required
+def quarter_report(request, year, quarter):
+    quarter = quarter_or_404(year, quarter)
+    root = chosen_root(request)
+    kinds = [kind for kind in request.GET.getlist("kind") if kind in UnitKind.values]
+    overview = reports.quarter_overview(root, quarter)
+    rows = [row for row in overview.rows if not kinds or row.unit.kind in kinds]
+    file_format = wanted_download(request)
+    if file_format:
+        table = report_tables.quarter_table(overview, rows, root)
+        return report_tables.download(table, file_format, f"bao-cao-quy-{quarter.number}-{quarter.year}")
+    return render(
+        request,
+        "activities/quarter_report.html",
+        {
+            "quarter": quarter,
+            "root": root,
+            "overview": overview,
+            "rows": rows,
+            "columns": report_columns(overview),
+            "kinds": kinds,
+            "kind_choices": UnitKind.choices,
+            "subtrees": subtree_choices(request, root),
+            "previous": quarter.previous(),
+            "next": quarter.next(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def report_columns(overview):
+    """The tracked kinds with their labels and completeness, for the header of the table."""
+    columns = []
+    for kind in rules.TRACKED_KINDS:
+        on_track, expected = overview.completeness(kind)
+        columns.append(
+            {"kind": kind, "label": StudySession.Kind(kind).label, "on_track": on_track, "expected": expected}
+        )
+    return columns
+
+
+@login_required
+def year_report(request, year):
+    quarter_or_404(year, 1)
+    root = chosen_root(request)
+    quarters = reports.year_overview(root, year)
+    history = reports.sessions_by_quarter(root)
+    file_format = wanted_download(request)
+    if file_format:
+        table = report_tables.year_table(year, quarters, root)
+        return report_tables.download(
+            table, file_format, f"bao-cao-nam-{year}", report_tables.history_table(history, root)
+        )
+    return render(
+        request,
+        "activities/year_report.html",
+        {
+            "year": year,
+            "root": root,
+            "quarters": [
+                {
+                    "quarter": item.quarter,
+                    "total": item.overview.total,
+                    "columns": report_columns(item.overview),
+                }
+                for item in quarters
+            ],
+            "history": history,
+            "chart": charts.sessions_chart(history),
+            "subtrees": subtree_choices(request, root),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def unit_quarter(request, code, year, quarter):
+    quarter = quarter_or_404(year, quarter)
+    scope_root(request)  # a user without a unit sees nothing
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), code=code.upper())
+    page = reports.unit_quarter(unit, quarter)
+    file_format = wanted_download(request)
+    if file_format:
+        tables = report_tables.unit_quarter_tables(page)
+        return report_tables.download(
+            tables[0], file_format, f"{unit.code}-quy-{quarter.number}-{quarter.year}", *tables[1:]
+        )
+    return render(
+        request,
+        "activities/unit_quarter.html",
+        {
+            "page": page,
+            "unit": unit,
+            "quarter": quarter,
+            "row": page.row,
+            "columns": report_columns(page.overview),
+            "previous": quarter.previous(),
+            "next": quarter.next(),
+            "can_log": request.user.has_perm("activities.add_studysession"),
+        },
+    )
+
+
+@login_required
+def session_create(request):
+    if not request.user.has_perm("activities.add_studysession"):
+        raise PermissionDenied
+    scope_root(request)
+    form = SessionForm(request.POST or None, user=request.user, initial=initial_for(request))
+    if request.method == "POST" and form.is_valid():
+        session = form.save()
+        messages.success(request, _("The session was saved."))
+        return redirect(unit_quarter_url(session))
+    return render(request, "activities/session_form.html", {"form": form, "session": None})
+
+
+@login_required
+def session_edit(request, pk):
+    if not request.user.has_perm("activities.change_studysession"):
+        raise PermissionDenied
+    scope_root(request)
+    session = get_object_or_404(StudySession.objects.visible_to(request.user), pk=pk)
+    form = SessionForm(request.POST or None, instance=session, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        session = form.save()
+        messages.success(request, _("The session was saved."))
+        return redirect(unit_quarter_url(session))
+    return render(request, "activities/session_form.html", {"form": form, "session": session})
+
+
+def initial_for(request):
+    """The form's unit: ?unit=CODE, else the user's own unit when it holds sessions itself."""
+    initial = {}
+    code = request.GET.get("unit", "").strip().upper()
+    units = Unit.objects.visible_to(request.user)
+    unit = units.filter(code=code).first() if code else None
+    if unit is None:
+        scope = scope_of(request.user)
+        unit = scope if scope not in (None, ALL) else None
+    if unit is not None:
+        initial["unit"] = unit.pk
+    return initial
+
+
+def unit_quarter_url(session):
+    return reverse("activities:unit-quarter", args=[session.unit.code, session.year, session.quarter])

@@ -1,0 +1,129 @@
+"""
+A report's table as people download it: XLSX with a title, a bold frozen header row,
+typed numbers, dates and percentages and a bold totals row; or CSV in UTF-8 with a
+BOM. Text that a spreadsheet would run as a formula is neutralised in both.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from tracker.imports import neutralise
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Percent:
+    """A percentage, written as a number with a % format (98,06 is 98,06%)."""
+
+    value: Decimal | float | None
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list
+    rows: list = field(default_factory=list)
+    totals: list | None = None
+    sheet: str = "Báo cáo"
+
+
+def cell_value(value):
+    if isinstance(value, Percent):
+        return None if value.value is None else float(value.value) / 100
+    if isinstance(value, Decimal):
+        return float(value)
+    return neutralise(value)
+
+
+def format_of(value):
+    if isinstance(value, Percent):
+        return "0.00%"
+    if isinstance(value, datetime.date):
+        return "DD/MM/YYYY"
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return "#,##0"
+    if isinstance(value, Decimal):
+        return "#,##0.00"
+    return None
+
+
+def xlsx_bytes(*tables):
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(table.sheet[:31])
+        sheet.append([neutralise(table.title)])
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.append(list(table.headers))
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "B3"  # the title, the header row and the first column stay
+        lines = list(table.rows) + ([table.totals] if table.totals is not None else [])
+        for number, line in enumerate(lines, start=3):
+            sheet.append([cell_value(value) for value in line])
+            for column, value in enumerate(line, start=1):
+                number_format = format_of(value)
+                if number_format:
+                    sheet.cell(row=number, column=column).number_format = number_format
+        if table.totals is not None:
+            for column in range(1, len(table.totals) + 1):
+                sheet.cell(row=2 + len(lines), column=column).font = Font(bold=True)
+        for index, header in enumerate(table.headers, start=1):
+            width = max([len(str(header))] + [len(str(line[index - 1] or "")) for line in lines[:200]])
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)
+        sheet.print_title_rows = "2:2"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def csv_text(table):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    lines = list(table.rows) + ([table.totals] if table.totals is not None else [])
+    for line in lines:
+        writer.writerow([csv_cell(value) for value in line])
+    return "\ufeff" + out.getvalue()
+
+
+def csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, Percent):
+        return "" if value.value is None else f"{value.value:.2f}".replace(".", ",")
+    if isinstance(value, Decimal | float):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return neutralise(value)
+
+
+def download(table, file_format, filename, *more_tables):
+    """An HttpResponse with the table as `filename`.xlsx or .csv (the first table only)."""
+    if file_format == "xlsx":
+        response = HttpResponse(xlsx_bytes(table, *more_tables), content_type=XLSX_TYPE)
+        extension = "xlsx"
+    else:
+        response = HttpResponse(csv_text(table), content_type="text/csv; charset=utf-8")
+        extension = "csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    return response
