@@ -48,5 +48,4 @@ class SessionForm(forms.ModelForm):
         if theme is not None and not cleaned.get("topic"):
             # A thematic session's topic is its theme unless the unit names it otherwise.
             cleaned["topic"] = theme.title
-            self.instance.topic = theme.title
         return cleaned

@@ -74,9 +74,9 @@ def year_table(year, quarters, root):
     lines = [
         [
             item.quarter.label,
-            item.overview.total.units,
-            item.overview.total.sessions,
-            *figures_cells(item.overview.total),
+            item.total.units,
+            item.total.sessions,
+            *figures_cells(item.total),
         ]
         for item in quarters
     ]

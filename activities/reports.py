@@ -88,6 +88,10 @@ class Tally:
         self.units_on_track += other.units_on_track
 
 
+# The plain counts of Figures, copied and summed as they are.
+SCALARS = ("sessions", "attended", "invited", "outreach", "exemplars", "units", "behind_units")
+
+
 @dataclass
 class Figures:
     """What a unit, or a subtree, did in a quarter."""
@@ -131,9 +135,6 @@ class Figures:
         self.exemplars += other.exemplars
         self.units += other.units
         self.behind_units += other.behind_units
-
-
-SCALARS = ("sessions", "attended", "invited", "outreach", "exemplars", "units", "behind_units")
 
 
 @dataclass
@@ -318,17 +319,11 @@ def quarter_overview(root, quarter, *, today=None, rule_set=None):
     )
 
 
-@dataclass
-class YearQuarter:
-    quarter: Quarter
-    overview: QuarterOverview
-
-
 def year_overview(root, year, *, today=None, rule_set=None):
-    """The four quarters of a year, each as its quarter overview (twenty queries)."""
+    """The four quarter overviews of a year (twenty queries)."""
     return [
-        YearQuarter(quarter=quarter, overview=quarter_overview(root, quarter, today=today, rule_set=rule_set))
-        for quarter in (Quarter(year, number) for number in range(1, 5))
+        quarter_overview(root, Quarter(year, number), today=today, rule_set=rule_set)
+        for number in range(1, 5)
     ]
 
 
@@ -361,35 +356,35 @@ def sessions_by_quarter(root):
 # One unit's quarter.
 
 
-class Count_(Func):
+class SubqueryCount(Func):
     """COUNT(...) as a subquery's only column, without a GROUP BY."""
 
     function = "COUNT"
     output_field = IntegerField()
 
 
-class CountDistinct(Count_):
+class SubqueryCountDistinct(SubqueryCount):
     template = "%(function)s(DISTINCT %(expressions)s)"
 
 
 # Declared metric -> the logged records that count toward it: (queryset, date field, count).
 LOGGED = {
-    Metric.THEMATIC_SESSIONS: (StudySession.objects.filter(kind=SessionKind.THEMATIC), "date", Count_),
-    Metric.MONTHLY_MEETINGS: (StudySession.objects.filter(kind=SessionKind.MONTHLY), "date", Count_),
+    Metric.THEMATIC_SESSIONS: (StudySession.objects.filter(kind=SessionKind.THEMATIC), "date", SubqueryCount),
+    Metric.MONTHLY_MEETINGS: (StudySession.objects.filter(kind=SessionKind.MONTHLY), "date", SubqueryCount),
     Metric.FIRST_MONDAY_SESSIONS: (
         StudySession.objects.filter(kind=SessionKind.FIRST_MONDAY),
         "date",
-        Count_,
+        SubqueryCount,
     ),
-    Metric.TRAINING_CLASSES: (StudySession.objects.filter(kind=SessionKind.TRAINING), "date", Count_),
+    Metric.TRAINING_CLASSES: (StudySession.objects.filter(kind=SessionKind.TRAINING), "date", SubqueryCount),
     Metric.TOPICS_STUDIED: (
         StudySession.objects.filter(kind__in=[SessionKind.THEMATIC, SessionKind.FIRST_MONDAY]),
         "date",
-        CountDistinct,
+        SubqueryCountDistinct,
     ),
-    Metric.INITIATIVES: (Initiative.objects.all(), "registered_on", Count_),
-    Metric.OUTREACH_POSTS: (Outreach.objects.all(), "published_on", Count_),
-    Metric.EXEMPLARS: (Exemplar.objects.all(), "recognised_on", Count_),
+    Metric.INITIATIVES: (Initiative.objects.all(), "registered_on", SubqueryCount),
+    Metric.OUTREACH_POSTS: (Outreach.objects.all(), "published_on", SubqueryCount),
+    Metric.EXEMPLARS: (Exemplar.objects.all(), "recognised_on", SubqueryCount),
 }
 
 
@@ -411,7 +406,7 @@ def logged_count(metric):
             quarter_index__gte=YearOf(OuterRef("period_start")) * 4 + QuarterOf(OuterRef("period_start")),
             quarter_index__lte=YearOf(OuterRef("period_end")) * 4 + QuarterOf(OuterRef("period_end")),
         )
-    counted = "topic" if counter is CountDistinct else "pk"
+    counted = "topic" if counter is SubqueryCountDistinct else "pk"
     # The figure's subtree as an indexed range on the unit path, written in SQL: every
     # path under P sorts between P and P followed by nines (paths are digits only).
     subtree = Q(

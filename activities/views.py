@@ -52,7 +52,7 @@ def wanted_download(request):
     return file_format if file_format in DOWNLOAD_FORMATS else None
 
 
-def subtree_choices(request, root):
+def subtree_choices(request):
     """Units a report may be narrowed to: the user's scope and the committees under it."""
     units = Unit.objects.visible_to(request.user).exclude(kind=UnitKind.CELL)
     return units.only("code", "name", "path").order_by("path")
@@ -64,7 +64,7 @@ def home(request):
     quarter = Quarter.current()
     today = timezone.localdate()
     overview = reports.quarter_overview(root, quarter, today=today)
-    due = still_due(overview, today)
+    due = still_due(overview)
     return render(
         request,
         "activities/home.html",
@@ -79,7 +79,7 @@ def home(request):
     )
 
 
-def still_due(overview, today):
+def still_due(overview):
     """What the units must still hold this quarter: per tracked kind, units short of the full count."""
     due = []
     for kind in rules.TRACKED_KINDS:
@@ -117,7 +117,7 @@ def quarter_report(request, year, quarter):
             "columns": report_columns(overview),
             "kinds": kinds,
             "kind_choices": UnitKind.choices,
-            "subtrees": subtree_choices(request, root),
+            "subtrees": subtree_choices(request),
             "previous": quarter.previous(),
             "next": quarter.next(),
             "query": request.GET.urlencode(),
@@ -155,16 +155,12 @@ def year_report(request, year):
             "year": year,
             "root": root,
             "quarters": [
-                {
-                    "quarter": item.quarter,
-                    "total": item.overview.total,
-                    "columns": report_columns(item.overview),
-                }
+                {"quarter": item.quarter, "total": item.total, "columns": report_columns(item)}
                 for item in quarters
             ],
             "history": history,
             "chart": charts.sessions_chart(history),
-            "subtrees": subtree_choices(request, root),
+            "subtrees": subtree_choices(request),
             "query": request.GET.urlencode(),
         },
     )

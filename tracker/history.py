@@ -30,7 +30,7 @@ PASSTHROUGH = {
 }
 
 
-def history_columns(model, connection):
+def history_columns(model):
     """The historical model's columns, each with how to read it from a row and prepare it."""
     historical = model.history.model
     tracked = {field.attname for field in historical.tracked_fields}
@@ -57,7 +57,7 @@ def write_history(objs, model, history_type, user=None, batch_size=2000):
         return
     using = router.db_for_write(model)
     connection = connections[using]
-    historical, columns = history_columns(model, connection)
+    historical, columns = history_columns(model)
     own = {
         "history_date": timezone.now(),
         "history_change_reason": None,

@@ -158,13 +158,13 @@ def test_a_subtree_report_holds_only_that_subtree(tree):
 def test_year_overview_and_sessions_by_quarter(tree):
     build_quarter(tree)
     year = reports.year_overview(tree["BLOC"], 2024, today=datetime.date(2025, 1, 10))
-    assert [(item.quarter.number, item.overview.total.sessions) for item in year] == [
+    assert [(item.quarter.number, item.total.sessions) for item in year] == [
         (1, 29),
         (2, 1),
         (3, 0),
         (4, 0),
     ]
-    assert [item.overview.completeness("thematic") for item in year] == [(4, 5), (0, 5), (0, 5), (0, 5)]
+    assert [item.completeness("thematic") for item in year] == [(4, 5), (0, 5), (0, 5), (0, 5)]
     history = reports.sessions_by_quarter(tree["BLOC"])
     assert [(p["quarter"].short_label, p["sessions"], p["attendance_rate"]) for p in history] == [
         ("IV/2023", 1, None),

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -89,8 +90,13 @@ def test_unit_quarter_page_shows_records_checks_and_disagreements(client, people
         datetime.date(2024, 1, 25),
     ]
     assert "20/03/2024" in body
-    assert "gần 13" not in body and "13" in body
-    assert "không khớp" in body  # the declared 13 against 1 logged
+    # The declared 13 (as declared: exactly) against the 1 session logged in its period.
+    declared = re.sub(r"\s+", " ", body[body.index('<tr class="row-behind"><td>Chi bộ Ban Dân vận') :])
+    assert declared.startswith(
+        '<tr class="row-behind"><td>Chi bộ Ban Dân vận Tỉnh ủy</td><td>Số buổi sinh hoạt chuyên đề đã tổ chức</td> '
+        '<td>01/01/2021–15/03/2024</td> <td class="num">đúng 13</td> <td class="num">1</td> '
+        '<td class="num behind">-12 <span class="flag">không khớp</span></td></tr>'
+    )
     stp = as_user(client, people, "alice").get("/units/STP/2024/q1/").content.decode()
     assert "98,06%" in stp and "98,99%" in stp  # declared and recomputed on-time rates
 
@@ -232,6 +238,17 @@ def test_an_editor_logs_a_session_for_a_unit_of_their_subtree(client, people, tr
         15,
     )
     assert session.history.get().history_user.username == "alice"
+
+
+def test_a_session_without_a_topic_takes_its_themes_title(client, people, tree):
+    from activities.tests.factories import make_theme
+
+    theme = make_theme(title="Về văn hóa trong cơ quan")
+    as_user(client, people, "alice")
+    response = client.post("/sessions/new/", session_post(tree["STP-TT"], topic="", theme=theme.pk))
+    assert response.status_code == 302
+    session = StudySession.objects.get(unit=tree["STP-TT"], kind="thematic")
+    assert (session.theme, session.topic) == (theme, "Về văn hóa trong cơ quan")
 
 
 def test_the_session_form_refuses_another_subtree_and_shows_errors_beside_the_fields(client, people, tree):
