@@ -4,8 +4,8 @@ without building a model instance per history row.
 
 simple_history's bulk_create_with_history makes one historical instance per row and
 saves them with bulk_create, which costs as much again as writing the rows
-themselves. Here the history rows go to the database as plain tuples in one
-executemany: the same table, the same columns, the same values.
+themselves. Here the history rows go to the database as plain tuples (a COPY on
+PostgreSQL, executemany on SQLite): the same table, the same columns, the same values.
 """
 
 from django.db import connections, router, transaction
@@ -68,18 +68,15 @@ def write_history(objs, model, history_type, user=None, batch_size=2000):
     for _column, attname, tracked, prepare in columns:
         if not tracked and prepare is not None:
             own[attname] = prepare(own[attname], connection)
-    read = [
-        (attname, prepare if tracked else None, tracked) for _column, attname, tracked, prepare in columns
+    rows = [
+        [
+            (prepare(getattr(obj, attname), connection) if prepare else getattr(obj, attname))
+            if tracked
+            else own[attname]
+            for _column, attname, tracked, prepare in columns
+        ]
+        for obj in objs
     ]
-    rows = []
-    for obj in objs:
-        row = []
-        for attname, prepare, tracked in read:
-            value = getattr(obj, attname) if tracked else own[attname]
-            if prepare is not None:
-                value = prepare(value, connection)
-            row.append(value)
-        rows.append(row)
     quote = connection.ops.quote_name
     table = quote(historical._meta.db_table)
     names = ", ".join(quote(column) for column, *_ in columns)
