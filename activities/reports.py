@@ -2,16 +2,21 @@
 The numbers behind the staff pages: per unit and per quarter, who did what and who is
 behind.
 
-Each report runs a fixed handful of GROUP BY queries, whatever the number of units or
-records: one per kind of record, grouped by unit. The per-unit results (one row per
-unit, about a thousand for a province) are then summed up the tree in Python, so that
-every committee shows the totals of its subtree.
+A quarter's overview is one SQL statement, whatever the number of units or records:
+each kind of record grouped by unit in the database, joined to the unit list. The
+per-unit rows (about a thousand for a province) are then summed up the tree in Python,
+so that every committee shows the totals of its subtree. The statement is written
+out (OVERVIEW_SQL) rather than composed by the ORM: compiling its dozen filtered
+aggregates took longer than running them.
 """
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
+import functools
+import operator
+from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -19,7 +24,6 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -42,8 +46,8 @@ from activities.models import (
     SessionKind,
     StudySession,
 )
-from tracker.periods import MonthOf, Quarter, QuarterOf, YearOf
-from units.models import SEGMENT, Unit, UnitKind
+from tracker.periods import Quarter, QuarterOf, YearOf
+from units.models import SEGMENT, Unit, UnitKind, path_upper_bound
 
 PATH_LENGTH = Unit._meta.get_field("path").max_length
 
@@ -51,8 +55,7 @@ PATH_LENGTH = Unit._meta.get_field("path").max_length
 STAGES = tuple(InitiativeStatus.values)
 
 
-@dataclass(frozen=True)
-class UnitRow:
+class UnitRow(NamedTuple):
     """The few columns of a unit a report needs (read as values: no model instances)."""
 
     pk: int
@@ -64,14 +67,33 @@ class UnitRow:
     is_active: bool
 
 
-@dataclass
+# A Figures is a flat list of counts, so that rolling a thousand units up the tree is
+# a thousand additions of two lists. Its layout: first what was recorded, in the order
+# the overview's query returns it (good models per stage, outreach, exemplars,
+# sessions, attended, invited, held per tracked kind); then what the rules expected
+# (owed, units owing and units on track, per tracked kind; units; units behind).
+KINDS = len(rules.TRACKED_KINDS)
+OUTREACH, EXEMPLARS, SESSIONS, ATTENDED, INVITED = range(len(STAGES), len(STAGES) + 5)
+HELD = INVITED + 1
+RECORDED = HELD + KINDS
+DUE, UNITS_DUE, ON_TRACK = RECORDED, RECORDED + KINDS, RECORDED + 2 * KINDS
+UNITS = RECORDED + 3 * KINDS
+BEHIND_UNITS = UNITS + 1
+WIDTH = BEHIND_UNITS + 1
+
+
 class Tally:
     """One expectation over a subtree: sessions held and owed, units on track and owing."""
 
-    held: int = 0
-    due: int = 0
-    units_due: int = 0
-    units_on_track: int = 0
+    __slots__ = ("values", "kind")
+
+    def __init__(self, values, kind):
+        self.values, self.kind = values, kind  # kind: the index in TRACKED_KINDS
+
+    held = property(lambda self: self.values[HELD + self.kind])
+    due = property(lambda self: self.values[DUE + self.kind])
+    units_due = property(lambda self: self.values[UNITS_DUE + self.kind])
+    units_on_track = property(lambda self: self.values[ON_TRACK + self.kind])
 
     @property
     def units_behind(self):
@@ -81,30 +103,43 @@ class Tally:
     def is_behind(self):
         return self.units_behind > 0
 
-    def add(self, other):
-        self.held += other.held
-        self.due += other.due
-        self.units_due += other.units_due
-        self.units_on_track += other.units_on_track
+
+def count_at(position):
+    return property(lambda self: self.values[position])
 
 
-# The plain counts of Figures, copied and summed as they are.
-SCALARS = ("sessions", "attended", "invited", "outreach", "exemplars", "units", "behind_units")
-
-
-@dataclass
 class Figures:
-    """What a unit, or a subtree, did in a quarter."""
+    """
+    What a unit, or a subtree, did in a quarter: a Tally per tracked kind; sessions;
+    attendance, where `invited` is the expected attendance of the sessions that
+    recorded both numbers; good models per stage; outreach; exemplars; units; and
+    units behind, those owing more than they held in any column, each counted once.
+    """
 
-    tallies: dict = field(default_factory=lambda: {kind: Tally() for kind in rules.TRACKED_KINDS})
-    sessions: int = 0
-    attended: int = 0
-    invited: int = 0  # expected attendance, of the sessions that recorded both numbers
-    initiatives: dict = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
-    outreach: int = 0
-    exemplars: int = 0
-    units: int = 0
-    behind_units: int = 0  # units owing more than they held in any column, each counted once
+    __slots__ = ("values",)
+
+    def __init__(self, values=None):
+        self.values = values if values is not None else [0] * WIDTH
+
+    sessions = count_at(SESSIONS)
+    attended = count_at(ATTENDED)
+    invited = count_at(INVITED)
+    outreach = count_at(OUTREACH)
+    exemplars = count_at(EXEMPLARS)
+    units = count_at(UNITS)
+    behind_units = count_at(BEHIND_UNITS)
+
+    @property
+    def tallies(self):
+        return {kind: Tally(self.values, i) for i, kind in enumerate(rules.TRACKED_KINDS)}
+
+    @property
+    def initiatives(self):
+        return dict(zip(STAGES, self.values, strict=False))
+
+    @property
+    def initiative_count(self):
+        return sum(self.values[: len(STAGES)])
 
     @property
     def attendance_rate(self):
@@ -112,32 +147,11 @@ class Figures:
             return None
         return round(100 * self.attended / self.invited, 2)
 
-    @property
-    def initiative_count(self):
-        return sum(self.initiatives.values())
-
-    def copy(self):
-        figures = Figures(**{name: getattr(self, name) for name in SCALARS})
-        for kind, tally in self.tallies.items():
-            figures.tallies[kind] = Tally(tally.held, tally.due, tally.units_due, tally.units_on_track)
-        figures.initiatives = dict(self.initiatives)
-        return figures
-
-    def add(self, other):
-        for kind, tally in other.tallies.items():
-            self.tallies[kind].add(tally)
-        for status, count in other.initiatives.items():
-            self.initiatives[status] += count
-        self.sessions += other.sessions
-        self.attended += other.attended
-        self.invited += other.invited
-        self.outreach += other.outreach
-        self.exemplars += other.exemplars
-        self.units += other.units
-        self.behind_units += other.behind_units
+    def __add__(self, other):
+        return Figures(list(map(operator.add, self.values, other.values)))
 
 
-@dataclass
+@dataclass(slots=True)
 class OverviewRow:
     unit: UnitRow
     depth: int
@@ -168,36 +182,115 @@ class QuarterOverview:
         return tally.units_on_track, tally.units_due
 
 
-def units_in(root):
-    """The units of a subtree (every unit when root is None), in tree order."""
-    units = Unit.objects.all() if root is None else Unit.objects.for_subtree(root)
-    fields = ("pk", "code", "name", "kind", "path", "parent_id", "is_active")
-    return [UnitRow(*values) for values in units.order_by("path").values_list(*fields)]
-
-
 def records_in(queryset, root):
     return queryset if root is None else queryset.for_subtree(root)
 
 
-def session_counts(root, quarter):
-    """{unit id: counts} of a quarter's sessions: per tracked kind, sessions and months covered."""
-    annotations = {
-        "sessions": Count("pk"),
-        "thematic_date": Min("date", filter=Q(kind=SessionKind.THEMATIC)),
-        "attended_sum": Sum("attended", filter=Q(attended__isnull=False, expected__isnull=False)),
-        "invited_sum": Sum("expected", filter=Q(attended__isnull=False, expected__isnull=False)),
-    }
-    for kind in rules.TRACKED_KINDS:
-        annotations[f"{kind}_count"] = Count("pk", filter=Q(kind=kind))
-        annotations[f"{kind}_months"] = Count(MonthOf("date"), filter=Q(kind=kind), distinct=True)
-    rows = (
-        records_in(StudySession.objects, root)
-        .in_quarter(quarter.year, quarter.number)
-        .order_by()
-        .values("unit_id")
-        .annotate(**annotations)
+# The month of a session's date, per database.
+MONTH_OF_DATE = {
+    "sqlite": "CAST(strftime('%%m', s.date) AS INTEGER)",
+    "postgresql": "CAST(EXTRACT(MONTH FROM s.date) AS INTEGER)",
+}
+
+# Every unit of a subtree with what it recorded in a quarter, in tree order: each kind
+# of record grouped by unit in its own subquery, LEFT JOINed on the unit list. The
+# columns after the unit's come in the order of Figures' recorded part; a unit
+# without records of a kind has zeros there.
+OVERVIEW_SQL = """
+SELECT u.id, u.code, u.name, u.kind, u.path, u.parent_id, u.is_active,
+       {recorded},
+       s.thematic_date
+FROM {unit} u
+LEFT JOIN (
+    SELECT unit_id, {stages}
+    FROM {initiative}
+    WHERE unit_id IN ({subtree})
+      AND (registered_on <= %(end)s
+           OR (registered_on IS NULL AND (start_year <= %(year)s OR start_year IS NULL)))
+    GROUP BY unit_id
+) i ON i.unit_id = u.id
+LEFT JOIN {outreach} o ON o.unit_id = u.id
+LEFT JOIN {exemplars} e ON e.unit_id = u.id
+LEFT JOIN (
+    SELECT s.unit_id,
+           COUNT(*) AS sessions,
+           SUM(CASE WHEN s.attended IS NOT NULL AND s.expected IS NOT NULL THEN s.attended END) AS attended,
+           SUM(CASE WHEN s.attended IS NOT NULL AND s.expected IS NOT NULL THEN s.expected END) AS invited,
+           {held},
+           MIN(CASE WHEN s.kind = %(thematic)s THEN s.date END) AS thematic_date
+    FROM {session} s
+    WHERE s.unit_id IN ({subtree})
+      AND s.year = %(year)s AND s.quarter = %(quarter)s
+    GROUP BY s.unit_id
+) s ON s.unit_id = u.id
+WHERE u.path >= %(low)s AND u.path < %(high)s
+ORDER BY u.path
+"""
+
+# Records of a kind dated within the quarter, counted per unit.
+DATED_COUNTS = """(
+    SELECT unit_id, COUNT(*) AS n
+    FROM {table}
+    WHERE unit_id IN ({subtree}) AND {date} >= %(start)s AND {date} <= %(end)s
+    GROUP BY unit_id
+)"""
+
+SUBTREE = "SELECT id FROM {unit} WHERE path >= %(low)s AND path < %(high)s"
+
+
+def overview_statement(vendor, rule_set):
+    """OVERVIEW_SQL for a database, with a column per stage and per tracked kind."""
+    stages = [
+        f"SUM(CASE WHEN status = %(stage_{i})s THEN 1 ELSE 0 END) AS stage_{i}" for i in range(len(STAGES))
+    ]
+    held = []
+    for i, kind in enumerate(rules.TRACKED_KINDS):
+        if rules.counted_per(kind, rule_set) == "month":
+            # Months that had one, so that two in one month do not stand in for a missed month.
+            held.append(
+                f"COUNT(DISTINCT CASE WHEN s.kind = %(kind_{i})s THEN {MONTH_OF_DATE[vendor]} END) AS held_{i}"
+            )
+        else:
+            held.append(f"SUM(CASE WHEN s.kind = %(kind_{i})s THEN 1 ELSE 0 END) AS held_{i}")
+    recorded = [
+        *(f"COALESCE(i.stage_{i}, 0)" for i in range(len(STAGES))),
+        "COALESCE(o.n, 0)",
+        "COALESCE(e.n, 0)",
+        *(f"COALESCE(s.{name}, 0)" for name in ("sessions", "attended", "invited")),
+        *(f"COALESCE(s.held_{i}, 0)" for i in range(KINDS)),
+    ]
+    subtree = SUBTREE.format(unit=Unit._meta.db_table)
+    return OVERVIEW_SQL.format(
+        recorded=",\n       ".join(recorded),
+        stages=", ".join(stages),
+        held=",\n           ".join(held),
+        subtree=subtree,
+        unit=Unit._meta.db_table,
+        initiative=Initiative._meta.db_table,
+        session=StudySession._meta.db_table,
+        outreach=DATED_COUNTS.format(table=Outreach._meta.db_table, date="published_on", subtree=subtree),
+        exemplars=DATED_COUNTS.format(table=Exemplar._meta.db_table, date="recognised_on", subtree=subtree),
     )
-    return {row["unit_id"]: row for row in rows}
+
+
+def recorded_by_unit(root, quarter, rule_set):
+    """The rows of OVERVIEW_SQL for root's subtree (every unit when root is None)."""
+    # Paths are digits: ":" sorts after every one of them.
+    low, high = ("", ":") if root is None else (root.path, path_upper_bound(root.path))
+    params = {
+        "low": low,
+        "high": high,
+        "year": quarter.year,
+        "quarter": quarter.number,
+        "start": quarter.start,
+        "end": quarter.end,
+        "thematic": SessionKind.THEMATIC,
+        **{f"stage_{i}": stage for i, stage in enumerate(STAGES)},
+        **{f"kind_{i}": kind for i, kind in enumerate(rules.TRACKED_KINDS)},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(overview_statement(connection.vendor, rule_set), params)
+        return cursor.fetchall()
 
 
 def started_by(quarter):
@@ -209,114 +302,78 @@ def started_by(quarter):
     )
 
 
-def initiative_counts(root, quarter):
-    """{unit id: {stage: count}} of the good models registered by the quarter's end."""
-    rows = (
-        records_in(Initiative.objects, root)
-        .filter(started_by(quarter))
-        .order_by()
-        .values("unit_id", "status")
-        .annotate(count=Count("pk"))
-    )
-    counts = defaultdict(dict)
-    for row in rows:
-        counts[row["unit_id"]][row["status"]] = row["count"]
-    return counts
+class Plan:
+    """What a kind of unit owes by a day of a quarter, laid out as Figures' expected part."""
 
+    def __init__(self, due):
+        self.due = tuple(due)  # sessions owed per tracked kind, 0 when none are expected
+        self.owing = [1 if count else 0 for count in self.due]
+        self.expected = [*self.due, *self.owing]
 
-def dated_counts(queryset, root, date_field, quarter):
-    """{unit id: count} of records dated within the quarter."""
-    rows = (
-        records_in(queryset, root)
-        .filter(**{f"{date_field}__gte": quarter.start, f"{date_field}__lte": quarter.end})
-        .order_by()
-        .values("unit_id")
-        .annotate(count=Count("pk"))
-    )
-    return {row["unit_id"]: row["count"] for row in rows}
+    def figures(self, recorded):
+        """A unit's Figures from what it recorded (the first RECORDED counts of the layout)."""
+        on_track = [
+            1 if due and held >= due else 0
+            for held, due in zip(recorded[HELD:RECORDED], self.due, strict=True)
+        ]
+        behind = 0 if on_track == self.owing else 1
+        return Figures(recorded + self.expected + on_track + [1, behind])
 
 
 def plan_for(quarter, today, rule_set):
-    """{unit kind: [(session kind, counts key, owed by today) or (session kind, count key, None)]}."""
+    """{unit kind: Plan}, and None: the Plan of an inactive unit, which owes nothing."""
     plans = {}
     for unit_kind in UnitKind.values:
-        plan = []
+        due = []
         for kind in rules.TRACKED_KINDS:
             expectation = rules.expectation_for(unit_kind, kind, rule_set)
-            if expectation is None:
-                plan.append((kind, f"{kind}_count", None))
-            else:
-                key = f"{kind}_months" if expectation.per == "month" else f"{kind}_count"
-                plan.append((kind, key, expectation.due(quarter, today)))
-        plans[unit_kind] = plan
-    plans[None] = [(kind, f"{kind}_count", None) for kind in rules.TRACKED_KINDS]  # inactive units
+            due.append(0 if expectation is None else expectation.due(quarter, today))
+        plans[unit_kind] = Plan(due)
+    plans[None] = Plan((0,) * KINDS)
     return plans
 
 
-def own_figures(unit, plans, sessions, initiatives, outreach, exemplars):
-    figures = Figures(units=1)
-    counts = sessions.get(unit.pk, {})
-    behind = False
-    for kind, key, due in plans[unit.kind if unit.is_active else None]:
-        tally = figures.tallies[kind]
-        tally.held = counts.get(key, 0)
-        if due:
-            tally.due = due
-            tally.units_due = 1
-            tally.units_on_track = 1 if tally.held >= due else 0
-            behind = behind or not tally.units_on_track
-    figures.behind_units = 1 if behind else 0
-    figures.sessions = counts.get("sessions", 0)
-    figures.attended = counts.get("attended_sum") or 0
-    figures.invited = counts.get("invited_sum") or 0
-    figures.initiatives.update(initiatives.get(unit.pk, {}))
-    figures.outreach = outreach.get(unit.pk, 0)
-    figures.exemplars = exemplars.get(unit.pk, 0)
-    return figures
+def as_date(value):
+    """A date read by a raw cursor: SQLite gives its ISO text."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def quarter_overview(root, quarter, *, today=None, rule_set=None):
     """
     Every unit of root's subtree (of the whole bloc when root is None) in tree order,
-    each with its own figures for the quarter and those of its subtree. Five queries.
+    each with its own figures for the quarter and those of its subtree. One query
+    counts per unit in the database; the roll-up up the tree is a sum per unit here.
     """
     today = today or timezone.localdate()
-    units = units_in(root)
     plans = plan_for(quarter, today, rule_set)
-    sessions = session_counts(root, quarter)
-    initiatives = initiative_counts(root, quarter)
-    outreach = dated_counts(Outreach.objects, root, "published_on", quarter)
-    exemplars = dated_counts(Exemplar.objects, root, "recognised_on", quarter)
-
+    results = recorded_by_unit(root, quarter, rule_set)
+    unit_columns = len(UnitRow._fields)
+    thematic = HELD + rules.TRACKED_KINDS.index(SessionKind.THEMATIC)
+    top_length = min((len(result[4]) for result in results), default=0)
     rows = {}
-    top_length = min((len(unit.path) for unit in units), default=0)
-    for unit in units:
-        own = own_figures(unit, plans, sessions, initiatives, outreach, exemplars)
-        counts = sessions.get(unit.pk, {})
+    for result in results:
+        unit = UnitRow(*result[: unit_columns - 1], bool(result[unit_columns - 1]))
+        recorded = list(result[unit_columns:-1])
+        own = plans[unit.kind if unit.is_active else None].figures(recorded)
+        thematic_date = as_date(result[-1])
         rows[unit.pk] = OverviewRow(
             unit=unit,
             depth=(len(unit.path) - top_length) // SEGMENT,
             own=own,
-            total=own,  # a copy is made when a child's figures are added
-            thematic_date=counts.get("thematic_date"),
-            thematic_undated=counts.get(f"{SessionKind.THEMATIC}_count", 0) > 0
-            and not counts.get("thematic_date"),
+            total=own,  # a new Figures when a child's are added
+            thematic_date=thematic_date,
+            thematic_undated=recorded[thematic] > 0 and thematic_date is None,
         )
     # Children come after their parents in tree order: walk backwards to roll up.
-    grand_total = Figures(units=0)
-    for unit in reversed(units):
-        row = rows[unit.pk]
-        parent = rows.get(unit.parent_id)
+    grand_total = Figures()
+    for row in reversed(rows.values()):
+        parent = rows.get(row.unit.parent_id)
         if parent is not None:
-            if parent.total is parent.own:
-                parent.total = parent.own.copy()
-            parent.total.add(row.total)
+            parent.total = parent.total + row.total
             parent.has_children = True
         else:
-            grand_total.add(row.total)
-    return QuarterOverview(
-        quarter=quarter, today=today, rows=[rows[unit.pk] for unit in units], total=grand_total
-    )
+            grand_total = grand_total + row.total
+    return QuarterOverview(quarter=quarter, today=today, rows=list(rows.values()), total=grand_total)
 
 
 def year_overview(root, year, *, today=None, rule_set=None):
@@ -419,6 +476,19 @@ def logged_count(metric):
     )
 
 
+@functools.cache
+def logged_for_metric():
+    """
+    The logged count of a declared figure's own metric: only that metric's subquery
+    runs. Built once (the ORM copies an expression as it resolves it into a query).
+    """
+    return Case(
+        *[When(metric=metric, then=logged_count(metric)) for metric in LOGGED],
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
 def reconciliation(root, quarter):
     """
     Declared figures of root's subtree whose period overlaps the quarter, each with
@@ -429,14 +499,7 @@ def reconciliation(root, quarter):
         records_in(DeclaredFigure.objects, root)
         .filter(period_start__lte=quarter.end, period_end__gte=quarter.start)
         .select_related("unit", "source")
-        .annotate(
-            # Only the subquery of the figure's own metric runs.
-            logged=Case(
-                *[When(metric=metric, then=logged_count(metric)) for metric in LOGGED],
-                default=None,
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(logged=logged_for_metric())
         .order_by("unit__path", "metric", "period_start")
     )
     for figure in figures:

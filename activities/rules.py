@@ -75,3 +75,16 @@ def expectation_for(unit_kind, session_kind, rules=None):
         if expectation.kind == session_kind:
             return expectation
     return None
+
+
+def counted_per(session_kind, rules=None):
+    """
+    How the sessions of a kind held are counted: "month" (the months that had one) when
+    some unit owes them monthly, so that two meetings in one month do not stand in for
+    a missed month; otherwise "session" (each one counts).
+    """
+    for expectations in (rules if rules is not None else EXPECTATIONS).values():
+        for expectation in expectations:
+            if expectation.kind == session_kind and expectation.per == "month":
+                return "month"
+    return "session"

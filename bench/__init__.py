@@ -1,7 +1,9 @@
 """Benchmarks, run by hand (see bench/README.md)."""
 
 import os
+import statistics
 import tempfile
+import time
 
 
 def on_throwaway_database(run, args, name):
@@ -25,3 +27,27 @@ def on_throwaway_database(run, args, name):
         run(args, connection)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def timed(fn, repeat):
+    """The median of `repeat` timings of fn(), in seconds."""
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def side_by_side(fn, baseline, repeat):
+    """
+    The medians of fn() and baseline(), in seconds, timed in turns so that the
+    machine's ups and downs fall on both alike.
+    """
+    timings = ([], [])
+    for _ in range(repeat):
+        for fn_, times in zip((fn, baseline), timings, strict=True):
+            start = time.perf_counter()
+            fn_()
+            times.append(time.perf_counter() - start)
+    return statistics.median(timings[0]), statistics.median(timings[1])

@@ -13,11 +13,9 @@ query counts and ratios; the target is 2×.
 
 import argparse
 import datetime
-import statistics
 import sys
-import time
 
-from bench import on_throwaway_database
+from bench import on_throwaway_database, side_by_side
 
 # Every unit of the subtree with its own figures for the quarter, in one statement:
 # the quarter's sessions, good models by stage, outreach and exemplars, each grouped
@@ -27,11 +25,12 @@ SELECT u.id, u.code, u.name, u.kind, u.parent_id, u.is_active,
        COALESCE(s.sessions, 0), COALESCE(s.thematic, 0), COALESCE(s.monthly, 0),
        COALESCE(s.first_monday, 0), COALESCE(s.attended, 0), COALESCE(s.invited, 0),
        COALESCE(i.registered, 0), COALESCE(i.in_practice, 0), COALESCE(i.evaluated, 0),
-       COALESCE(i.replicated, 0), COALESCE(o.n, 0), COALESCE(e.n, 0)
+       COALESCE(i.replicated, 0), COALESCE(o.n, 0), COALESCE(e.n, 0), s.thematic_date
 FROM units_unit u
 LEFT JOIN (
     SELECT s.unit_id,
            COUNT(*) AS sessions,
+           MIN(CASE WHEN s.kind = 'thematic' THEN s.date END) AS thematic_date,
            SUM(CASE WHEN s.kind = 'thematic' THEN 1 ELSE 0 END) AS thematic,
            COUNT(DISTINCT CASE WHEN s.kind = 'monthly' THEN {month} END) AS monthly,
            COUNT(DISTINCT CASE WHEN s.kind = 'first_monday' THEN {month} END) AS first_monday,
@@ -73,15 +72,6 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     on_throwaway_database(run, args, "reports")
-
-
-def timed(fn, repeat):
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 def queries_of(fn, connection):
@@ -139,7 +129,7 @@ def run(args, connection):
 
     def check(unit, overview):
         """The hand-written query and the overview agree, unit by unit, on every figure."""
-        expected = [tuple(row) for row in hand_written(unit)]
+        expected = [(*row[:-1], reports.as_date(row[-1])) for row in hand_written(unit)]
         got = [
             (
                 r.unit.pk,
@@ -157,6 +147,7 @@ def run(args, connection):
                 *r.own.initiatives.values(),
                 r.own.outreach,
                 r.own.exemplars,
+                r.thematic_date,
             )
             for r in overview.rows
         ]
@@ -188,7 +179,7 @@ def run(args, connection):
     print(f"{'case':<42} {'queries':>7} {'time ms':>9} {'SQL ms':>8} {'ratio':>7}  target 2×")
     for label, fn, baseline in cases:
         fn(), baseline()  # warm the caches of both sides alike
-        seconds, base = timed(fn, args.repeat), timed(baseline, args.repeat)
+        seconds, base = side_by_side(fn, baseline, args.repeat)
         ratio = seconds / base
         print(
             f"{label:<42} {queries_of(fn, connection):>7} {seconds * 1000:>9.1f} {base * 1000:>8.1f} "

@@ -147,19 +147,3 @@ class QuarterOf(models.Func):
         return self.as_sql(
             compiler, connection, template="CAST(EXTRACT(QUARTER FROM %(expressions)s) AS INTEGER)"
         )
-
-
-class MonthOf(models.Func):
-    """The month (1-12) of a date column."""
-
-    output_field = models.IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, template="CAST(strftime('%%%%m', %(expressions)s) AS INTEGER)"
-        )
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, template="CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER)"
-        )

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from activities import reports, rules
-from activities.tests.reportdata import build_quarter
+from activities.models import StudySession
+from activities.tests.reportdata import build_quarter, session
 from tracker.periods import Quarter
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +134,40 @@ def test_changing_the_rules_changes_the_report(tree, monkeypatch):
     )  # cells under committees owe nothing
     overview = reports.quarter_overview(tree["BLOC"], Q1, today=AFTER)
     assert [overview.completeness(kind) for kind in KINDS] == [(0, 1), (1, 1), (1, 1)]
+
+
+def test_a_kind_owed_monthly_counts_months_and_any_other_counts_sessions(tree, monkeypatch):
+    build_quarter(tree)
+    # A second monthly meeting in January and one without a date: still three months.
+    session(tree["STP-VP"], StudySession.Kind.MONTHLY, datetime.date(2024, 1, 30))
+    session(tree["STP-VP"], StudySession.Kind.MONTHLY, None, "Không rõ ngày", year=2024, quarter=1)
+    # A committee, which owes nothing, is counted the same way.
+    session(tree["STP"], StudySession.Kind.MONTHLY, datetime.date(2024, 1, 5))
+    session(tree["STP"], StudySession.Kind.MONTHLY, datetime.date(2024, 1, 20))
+    rows = by_code(reports.quarter_overview(tree["BLOC"], Q1, today=AFTER))
+    assert rows["STP-VP"].own.tallies["monthly"].held == 3
+    assert rows["STP"].own.tallies["monthly"].held == 1
+    assert rows["STP"].total.tallies["monthly"].held == 1 + 3 + 2
+    assert rows["STP-VP"].own.sessions == 1 + 5 + 3
+
+    # Owed per quarter instead: every session counts, dated or not.
+    per_quarter = (rules.Expectation("monthly", 3, "quarter"),)
+    monkeypatch.setattr(rules, "EXPECTATIONS", {"cell": per_quarter, "grassroots_cell": per_quarter})
+    assert rules.counted_per("monthly") == "session"
+    rows = by_code(reports.quarter_overview(tree["BLOC"], Q1, today=AFTER))
+    assert rows["STP-VP"].own.tallies["monthly"].held == 5
+    assert rows["STP"].own.tallies["monthly"].held == 2
+    assert tallies(rows["STP-TT"].own)["monthly"] == (2, 3, 0, 1)
+
+
+def test_the_overview_is_one_query_whatever_the_size(tree, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        empty = reports.quarter_overview(tree["BLOC"], Q1, today=AFTER)
+    build_quarter(tree)
+    with django_assert_num_queries(1):
+        full = reports.quarter_overview(tree["BLOC"], Q1, today=AFTER)
+    assert (empty.total.sessions, full.total.sessions) == (0, 4 + 14 + 11)
+    assert len(empty.rows) == len(full.rows) == 8
 
 
 def test_an_inactive_unit_owes_nothing(tree):
