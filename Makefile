@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup dev-setup env migrate lint messages clean
+.PHONY: run test setup dev-setup env migrate lint messages clean deploy serve bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,17 @@ test: dev-setup
 lint: dev-setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Production, with the project's .venv and the environment's settings (see README)
+deploy: $(BIN)/python
+	PYTHON=$(BIN)/python bin/deploy
+
+serve: $(BIN)/python
+	PYTHON=$(BIN)/python bin/serve
+
+## Every benchmark in one table (bench/README.md); DATABASE_URL=postgres://… for PostgreSQL
+bench: dev-setup
+	$(BIN)/python -m bench
 
 messages: dev-setup
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --no-location

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from tracker import views
+
 admin.site.site_header = _("Study and follow Ho Chi Minh — activity tracker")
 admin.site.site_title = _("Study-and-follow tracker")
 admin.site.index_title = _("Bloc of Provincial Agencies")
@@ -12,4 +14,5 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
 ]
