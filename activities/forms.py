@@ -2,11 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import StudySession, Theme
+from tracker.versioning import VersionedForm
+from tracker.widgets import PlainSelect
 from units.models import Official, Unit
 
 
-class SessionForm(forms.ModelForm):
-    """Log or correct a session: units and chairs limited to the user's subtree."""
+class SessionForm(VersionedForm):
+    """
+    Log or correct a session: units and chairs limited to the user's subtree; a
+    correction of a session someone else saved meanwhile is refused.
+    """
 
     class Meta:
         model = StudySession
@@ -25,8 +30,12 @@ class SessionForm(forms.ModelForm):
             "has_self_criticism",
             "reviews_study",
             "minutes",
+            "version",
         ]
         widgets = {
+            "unit": PlainSelect,
+            "theme": PlainSelect,
+            "chair": PlainSelect,
             "date": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
             "minutes": forms.Textarea(attrs={"rows": 3}),
         }

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from tracker.constraints import choices_check, not_blank, unique_allowing_null, year_check
 from tracker.periods import QUARTER_CHOICES, Quarter, QuarterOf, YearOf, quarter_label
 from tracker.text import CodeField, DocumentCodeField, NFCCharField, NFCTextField
+from tracker.versioning import Versioned
 from units.models import ReferenceQuerySet, ScopedQuerySet, source_field
 
 
@@ -50,7 +51,7 @@ class SourceKind(models.TextChoices):
     SYNTHETIC = "synthetic", _("Synthetic demo data")
 
 
-class Source(models.Model):
+class Source(Versioned):
     Kind = SourceKind
 
     code = CodeField(_("code"), max_length=64, unique=True)
@@ -68,7 +69,7 @@ class Source(models.Model):
     note = NFCTextField(_("note"), blank=True)
 
     objects = ReferenceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("source")
@@ -91,7 +92,7 @@ class DirectiveKind(models.TextChoices):
     MOVEMENT = "movement", _("Movement")
 
 
-class Directive(models.Model):
+class Directive(Versioned):
     Kind = DirectiveKind
 
     code = DocumentCodeField(_("number or code"), max_length=64, unique=True, help_text=_("e.g. 05-CT/TW"))
@@ -111,7 +112,7 @@ class Directive(models.Model):
     source = source_field()
 
     objects = ReferenceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("directive")
@@ -130,7 +131,7 @@ class Directive(models.Model):
         return f"{self.code} — {self.title}"
 
 
-class Theme(models.Model):
+class Theme(Versioned):
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(
         _("quarter"),
@@ -152,7 +153,7 @@ class Theme(models.Model):
     source = source_field()
 
     objects = ReferenceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("theme")
@@ -201,7 +202,7 @@ class SessionFormat(models.TextChoices):
     MIXED = "mixed", _("In person and online")
 
 
-class StudySession(models.Model):
+class StudySession(Versioned):
     Kind = SessionKind
     Format = SessionFormat
 
@@ -243,7 +244,7 @@ class StudySession(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = StudySessionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -341,7 +342,7 @@ class InitiativeStatus(models.TextChoices):
     REPLICATED = "replicated", _("Replicated")
 
 
-class Initiative(models.Model):
+class Initiative(Versioned):
     Group = InitiativeGroup
     Status = InitiativeStatus
 
@@ -359,7 +360,7 @@ class Initiative(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = UnitRecordQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -382,7 +383,7 @@ class Initiative(models.Model):
         return self.title
 
 
-class InitiativeEvaluation(models.Model):
+class InitiativeEvaluation(Versioned):
     initiative = models.ForeignKey(
         Initiative, verbose_name=_("good model"), on_delete=models.CASCADE, related_name="evaluations"
     )
@@ -392,7 +393,7 @@ class InitiativeEvaluation(models.Model):
     source = source_field()
 
     objects = EvaluationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("evaluation")
@@ -418,7 +419,7 @@ class OutreachChannel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Outreach(models.Model):
+class Outreach(Versioned):
     Channel = OutreachChannel
 
     unit = models.ForeignKey(
@@ -441,7 +442,7 @@ class Outreach(models.Model):
     created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
 
     objects = UnitRecordQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -466,7 +467,7 @@ class Outreach(models.Model):
         return self.title
 
 
-class Exemplar(models.Model):
+class Exemplar(Versioned):
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="exemplars"
     )
@@ -486,7 +487,7 @@ class Exemplar(models.Model):
     created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
 
     objects = UnitRecordQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -504,7 +505,7 @@ class Exemplar(models.Model):
         return self.name
 
 
-class ServiceFigure(models.Model):
+class ServiceFigure(Versioned):
     """
     Administrative dossiers an agency handled over a period, as it declared them.
 
@@ -547,7 +548,7 @@ class ServiceFigure(models.Model):
     source = source_field()
 
     objects = UnitRecordQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -633,7 +634,7 @@ class Metric(models.TextChoices):
     YEARS_OF_IMPLEMENTATION = "years_of_implementation", _("Years of implementation")
 
 
-class DeclaredFigure(models.Model):
+class DeclaredFigure(Versioned):
     Metric = Metric
 
     unit = models.ForeignKey(
@@ -658,7 +659,7 @@ class DeclaredFigure(models.Model):
     source = source_field()
 
     objects = UnitRecordQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")

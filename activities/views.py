@@ -16,6 +16,7 @@ from activities import charts, report_tables, reports, rules
 from activities.forms import SessionForm
 from activities.models import StudySession
 from tracker.periods import Quarter
+from tracker.versioning import CHANGED_MESSAGE, RecordChanged
 from units.models import ALL, Unit, UnitKind, scope_of
 
 DOWNLOAD_FORMATS = ("xlsx", "csv")
@@ -215,9 +216,14 @@ def session_edit(request, pk):
     session = get_object_or_404(StudySession.objects.visible_to(request.user), pk=pk)
     form = SessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
-        session = form.save()
-        messages.success(request, _("The session was saved."))
-        return redirect(unit_quarter_url(session))
+        try:
+            session = form.save()
+        except RecordChanged:
+            # Saved by someone else between the form's check and its write.
+            form.add_error(None, CHANGED_MESSAGE)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect(unit_quarter_url(session))
     return render(request, "activities/session_form.html", {"form": form, "session": session})
 
 

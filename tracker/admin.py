@@ -4,8 +4,13 @@ unit-subtree, year and quarter filters, and search that finds a name whichever
 Unicode form it was typed in.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -13,13 +18,26 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from tracker.periods import QUARTER_CHOICES
 from tracker.text import nfc
+from tracker.versioning import CHANGED_MESSAGE, RecordChanged, VersionedForm
 from units.models import ALL, SEGMENT, Unit, scope_of
 
 
 class ScopedFormMixin:
-    """Rows and foreign-key choices limited to what the user may see (ModelAdmin and inlines)."""
+    """
+    Rows and foreign-key choices limited to what the user may see (ModelAdmin and
+    inlines); forms that carry the record's version, so that a stale copy is refused.
+    """
 
+    form = VersionedForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "version" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        # The hidden version goes with the last group of fields.
+        *rest, (name, options) = fieldsets
+        return [*rest, (name, {**options, "fields": [*options["fields"], "version"]})]
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -56,6 +74,42 @@ class BaseAdmin(ScopedFormMixin, SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryContextHelper(self.model, historical_record)
+
+    def action_checkbox(self, obj):
+        # Django renders this box through the form templates, a millisecond a row of
+        # the changelist; the same markup, written out.
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordChanged:
+            # Saved by someone else between this form's checks and its write (the
+            # form itself refuses a stale version): nothing was written.
+            self.message_user(request, CHANGED_MESSAGE, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.reverting = True
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except RecordChanged:
+            self.message_user(request, CHANGED_MESSAGE, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and getattr(request, "reverting", False):
+            # Reverting writes an old copy over the record as it is now: it carries
+            # the version saved now, not the one of the copy.
+            current = self.model._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+            obj.version = current if current is not None else obj.version
+        return super().get_form(request, obj, change, **kwargs)
 
     def in_scope(self, request, obj):
         if scope_of(request.user) == ALL:

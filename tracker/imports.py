@@ -37,6 +37,7 @@ from openpyxl.styles import Font
 from tracker.history import bulk_create_with_history, bulk_update_with_history
 from tracker.periods import Quarter
 from tracker.text import ascii_fold, nfc
+from tracker.versioning import Versioned
 
 YES = {"co", "x", "1", "true", "yes", "dung", "y"}
 NO = {"khong", "0", "false", "no", "sai", "n", ""}
@@ -487,11 +488,17 @@ class TrackerResource(resources.ModelResource):
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if self.update_instances and (using_transactions or not dry_run):
+            fields = self.get_bulk_update_fields()
+            if issubclass(self._meta.model, Versioned):
+                # A form opened on one of these rows before the import is now stale.
+                for instance in self.update_instances:
+                    instance.version += 1
+                fields.append("version")
             try:
                 bulk_update_with_history(
                     self.update_instances,
                     self._meta.model,
-                    self.get_bulk_update_fields(),
+                    fields,
                     batch_size=batch_size,
                     user=self.user,
                 )

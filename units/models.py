@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from tracker.constraints import choices_check, not_blank, unique_allowing_null, year_check
 from tracker.periods import YearOf
 from tracker.text import CodeField, NFCCharField, NFCTextField, ascii_fold
+from tracker.versioning import Versioned
 
 # A unit's path is the chain of its ancestors' ids and its own, each zero-padded to
 # SEGMENT digits: the bloc 1 is "00000001", a committee 7 under it "0000000100000007".
@@ -135,7 +136,7 @@ class UnitKind(models.TextChoices):
     CELL = "cell", _("Subordinate party cell")
 
 
-class Unit(models.Model):
+class Unit(Versioned):
     Kind = UnitKind
 
     # Which kinds may sit directly under which.
@@ -177,7 +178,7 @@ class Unit(models.Model):
 
     objects = UnitQuerySet.as_manager()
     # The path is derived from the parents, which the history already holds.
-    history = HistoricalRecords(excluded_fields=["path"])
+    history = HistoricalRecords(excluded_fields=["path", "version"])
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -282,7 +283,7 @@ class Unit(models.Model):
         self.path = new_path
 
 
-class MemberCount(models.Model):
+class MemberCount(Versioned):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="member_counts"
     )
@@ -292,7 +293,7 @@ class MemberCount(models.Model):
     source = source_field()
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -312,7 +313,7 @@ class MemberCount(models.Model):
         return f"{self.unit} {self.year}: {self.members}"
 
 
-class Official(models.Model):
+class Official(Versioned):
     code = CodeField(
         _("code"),
         max_length=64,
@@ -325,7 +326,7 @@ class Official(models.Model):
     source = source_field()
 
     objects = OfficialQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -366,7 +367,7 @@ class PositionKind(models.TextChoices):
     AGENCY = "agency", _("Agency title")
 
 
-class Position(models.Model):
+class Position(Versioned):
     Kind = PositionKind
 
     official = models.ForeignKey(
@@ -390,7 +391,7 @@ class Position(models.Model):
     source = source_field()
 
     objects = PositionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("position")

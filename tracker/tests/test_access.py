@@ -146,6 +146,7 @@ def session_form(unit, **fields):
         "attended": "10",
         "expected": "12",
         "minutes": "",
+        "version": "1",  # as the change form shows it, for a record saved once
         **fields,
     }
 

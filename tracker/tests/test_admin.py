@@ -144,6 +144,7 @@ def test_dates_show_and_parse_as_dd_mm_yyyy(admin_client, tree):
             "attended": "12",
             "expected": "15",
             "minutes": "",
+            "version": session.version,
         },
     )
     assert response.status_code == 302, response.context["adminform"].errors if response.context else response
@@ -163,3 +164,13 @@ def test_calendar_day_names_are_vietnamese(admin_client):
     body = admin_client.get(reverse("admin:jsi18n")).content.decode()
     assert '"Monday": "Th\\u1ee9 Hai"' in body
     assert '"abbrev. day Sunday\\u0004Sun": "CN"' in body
+
+
+def test_the_changelist_checkbox_is_the_one_django_writes(tree):
+    from django.contrib import admin as django_admin
+
+    session = make_session(tree["BDV"], topic="Về <văn hóa> & đạo đức")
+    model_admin = django_admin.site._registry[StudySession]
+    assert model_admin.action_checkbox(session) == django_admin.ModelAdmin.action_checkbox(
+        model_admin, session
+    )
