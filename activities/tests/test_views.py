@@ -273,7 +273,7 @@ def test_an_editor_corrects_only_sessions_of_their_subtree(client, people, tree)
     assert client.get(f"/sessions/{foreign.pk}/edit/").status_code == 404
     response = client.post(
         f"/sessions/{own.pk}/edit/",
-        session_post(tree["STP-VP"], date="15/02/2024", attended="19", expected="20"),
+        session_post(tree["STP-VP"], date="15/02/2024", attended="19", expected="20", version=own.version),
     )
     assert response.status_code == 302
     own.refresh_from_db()
@@ -283,3 +283,11 @@ def test_an_editor_corrects_only_sessions_of_their_subtree(client, people, tree)
 def test_a_viewer_cannot_log_sessions(client, people):
     as_user(client, people, "carol")
     assert client.get("/sessions/new/").status_code == 403
+
+
+def test_years_are_written_without_a_thousands_separator(client, people):
+    as_user(client, people, "carol")
+    for url in ["/", QUARTER_URL, "/reports/2024/"]:
+        body = client.get(url).content.decode()
+        assert "2.024" not in body
+    assert ">Năm 2024</a>" in client.get(QUARTER_URL).content.decode()
