@@ -1,0 +1,343 @@
+"""
+A load test: gunicorn on loopback serving the demo province to N people at once.
+
+    python -m bench.load [--users 20] [--seconds 60] [--workers 5] [--think 1.0]
+                         [--committees 100] [--cells 10] [--years 5]
+
+Builds the demo province in a database of its own (a SQLite file, or a new database
+on the PostgreSQL that DATABASE_URL names, dropped after), starts `bin/serve` with
+production settings (DEBUG off, collected static files, persistent connections),
+then runs N virtual users for a fixed time. Half are bloc staff, half are editors of
+a committee; each logs in, then loops over a mix of requests with a random pause
+between them (uniform, mean --think seconds; 0 for none):
+
+    quarter overview 30%, unit quarter page 20%, home 10%,
+    admin changelist of sessions (100 rows) 20%, log a session (form and save) 20%
+
+It stops by itself and prints, per kind of request and overall: requests, errors,
+requests/s and the 50th, 95th and 99th percentile latency. Targets: no errors; the
+quarter overview's p95 under 500 ms (on PostgreSQL).
+"""
+
+import argparse
+import datetime
+import http.client
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+QUARTER = (2025, 2)
+MIX = [
+    ("quarter overview", 30),
+    ("unit quarter page", 20),
+    ("home", 10),
+    ("admin changelist", 20),
+    ("log a session", 20),
+]
+PASSWORD = secrets.token_urlsafe(12)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2 * os.cpu_count() + 1)
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean pause between a user's requests, seconds"
+    )
+    parser.add_argument("--committees", type=int, default=100)
+    parser.add_argument("--cells", type=int, default=10)
+    parser.add_argument("--years", type=int, default=5)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    url, drop = load_database(os.environ.get("DATABASE_URL", ""), workdir)
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="tracker.settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+    )
+    try:
+        vendor, committees, units = build(args)
+        port = free_port()
+        server = serve(url, workdir, port, args.workers)
+        try:
+            wait_for(port, server)
+            results, seconds = run_users(port, args, committees)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+        report(vendor, units, args, results, seconds)
+    finally:
+        drop()
+
+
+def load_database(url, workdir):
+    """A database for this run: (its URL, a function that drops it)."""
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        base, _, name = url.rpartition("/")
+        target = f"{name}_load"
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {target}")
+            connection.execute(f"CREATE DATABASE {target}")
+
+        def drop():
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(url, autocommit=True) as connection:
+                connection.execute(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
+
+        return f"{base}/{target}", drop
+    return f"sqlite:///{workdir}/load.sqlite3", lambda: None
+
+
+def build(args):
+    """Migrate, seed, build the demo province and the users; return (vendor, editors' committees, units)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from activities.models import Source
+    from seeds.demo import DemoBuilder, DemoSize
+    from seeds.services import DEMO_SOURCE, seed_article
+    from units.models import Role, Unit
+    from units.services import user_grant
+
+    call_command("migrate", verbosity=0)
+    seed_article()
+    root = Unit.objects.get(code="DBK")
+    size = DemoSize(
+        committees=args.committees,
+        cells_per_committee=args.cells,
+        years=args.years,
+        seed=1,
+        until=datetime.date(2025, 12, 31),
+    )
+    DemoBuilder(size, Source.objects.create(**DEMO_SOURCE), root).build()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    committees = list(
+        Unit.objects.filter(kind=Unit.Kind.GRASSROOTS_COMMITTEE, code__startswith="DEMO")
+        .order_by("path")
+        .values_list("code", flat=True)
+    )
+    user_grant(username="bloc", unit_code=root.code, role=Role.BLOC_ADMIN, password=PASSWORD)
+    for code in committees[: args.users]:
+        user_grant(username=f"editor-{code}", unit_code=code, role=Role.UNIT_EDITOR, password=PASSWORD)
+    vendor, units = connection.vendor, Unit.objects.count()
+    connection.close()
+    return vendor, committees, units
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(url, workdir, port, workers):
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": url,
+        "CONN_MAX_AGE": "60",
+        "STATIC_ROOT": str(workdir / "static"),
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_ACCESS_LOG": "",
+        "PYTHON": sys.executable,
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    log = (workdir / "gunicorn.log").open("w")
+    return subprocess.Popen([ROOT / "bin" / "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_for(port, server, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn stopped; see its log in the bench-load folder")
+        try:
+            if Browser(port).get("/healthz")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer")
+
+
+class Browser:
+    """One person's HTTP client: cookies, CSRF token, and the headers a TLS proxy would add."""
+
+    def __init__(self, port):
+        self.port = port
+        self.cookies = {}
+
+    def request(self, method, path, form=None):
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            "X-Forwarded-Proto": "https",
+            "Referer": f"https://127.0.0.1:{self.port}{path}",
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{key}={value}" for key, value in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+            for cookie in response.headers.get_all("Set-Cookie") or []:
+                key, _, value = cookie.split(";", 1)[0].partition("=")
+                self.cookies[key] = value
+            return response.status, content.decode("utf-8", "replace")
+        finally:
+            connection.close()
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def post(self, path, form):
+        return self.request("POST", path, {**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
+
+    def log_in(self, username):
+        self.get("/admin/login/")
+        status, _ = self.post(
+            "/admin/login/?next=/", {"username": username, "password": PASSWORD, "next": "/"}
+        )
+        if status != 302:
+            raise RuntimeError(f"{username} could not log in ({status})")
+
+
+class VirtualUser:
+    def __init__(self, number, port, committees, args, results, deadline):
+        self.browser = Browser(port)
+        self.random = random.Random(number)
+        self.committee = committees[number % len(committees)]
+        self.username = "bloc" if number % 2 == 0 else f"editor-{self.committee}"
+        self.think, self.results, self.deadline = args.think, results, deadline
+        self.number, self.saved = number, 0
+
+    def run(self):
+        self.browser.log_in(self.username)
+        kinds, weights = zip(*MIX, strict=True)
+        while time.monotonic() < self.deadline:
+            kind = self.random.choices(kinds, weights)[0]
+            start = time.perf_counter()
+            try:
+                ok = getattr(self, kind.replace(" ", "_"))()
+            except OSError:
+                ok = False
+            self.results.append((kind, time.perf_counter() - start, ok))
+            if self.think:
+                time.sleep(self.random.uniform(0, 2 * self.think))
+
+    def quarter_overview(self):
+        return self.browser.get("/reports/{}/q{}/".format(*QUARTER))[0] == 200
+
+    def unit_quarter_page(self):
+        return self.browser.get("/units/{}/{}/q{}/".format(self.committee, *QUARTER))[0] == 200
+
+    def home(self):
+        return self.browser.get("/")[0] == 200
+
+    def admin_changelist(self):
+        return self.browser.get("/admin/activities/studysession/")[0] == 200
+
+    def log_a_session(self):
+        status, page = self.browser.get(f"/sessions/new/?unit={self.committee}")
+        select = re.search(r'<select name="unit".*?</select>', page, re.DOTALL)
+        units = re.findall(r'<option value="(\d+)"', select.group()) if select else []
+        if status != 200 or not units:
+            return False
+        self.saved += 1
+        status, _ = self.browser.post(
+            "/sessions/new/",
+            {
+                "unit": units[-1],
+                "kind": "thematic",
+                "date": datetime.date.today().strftime("%d/%m/%Y"),
+                "topic": f"Buổi thử tải {self.number}-{self.saved}",
+                "format": "in_person",
+                "attended": "18",
+                "expected": "20",
+            },
+        )
+        return status == 302
+
+
+def run_users(port, args, committees):
+    results = []
+    start = time.monotonic()
+    deadline = start + args.seconds
+    users = [VirtualUser(n, port, committees, args, results, deadline) for n in range(args.users)]
+    threads = [threading.Thread(target=user.run) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.monotonic() - start
+
+
+def percentile(timings, share):
+    if len(timings) == 1:
+        return timings[0]
+    return statistics.quantiles(timings, n=100, method="inclusive")[share - 1]
+
+
+def report(vendor, units, args, results, seconds):
+    print(
+        f"{vendor}, {units:,} units, {args.users} users for {seconds:.0f} s, {args.workers} gunicorn workers, "
+        f"pause {args.think:g} s on average"
+    )
+    print(
+        f"{'request':<20} {'requests':>8} {'errors':>6} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+    )
+    rows = [(kind, [r for r in results if r[0] == kind]) for kind, _ in MIX] + [("all", results)]
+    for kind, rows_of_kind in rows:
+        if not rows_of_kind:
+            continue
+        timings = [1000 * r[1] for r in rows_of_kind]
+        errors = sum(1 for r in rows_of_kind if not r[2])
+        print(
+            f"{kind:<20} {len(rows_of_kind):>8} {errors:>6} {len(rows_of_kind) / seconds:>6.1f} "
+            f"{percentile(timings, 50):>7.0f} {percentile(timings, 95):>7.0f} {percentile(timings, 99):>7.0f}"
+        )
+    errors = sum(1 for r in results if not r[2])
+    overview = [1000 * r[1] for r in results if r[0] == "quarter overview"]
+    p95 = percentile(overview, 95) if overview else float("nan")
+    print(
+        f"targets: no errors ({'holds' if errors == 0 else 'misses'}); "
+        f"quarter overview p95 < 500 ms ({p95:.0f} ms: {'holds' if p95 < 500 else 'misses'})"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
