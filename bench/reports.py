@@ -11,11 +11,15 @@ by unit and gives the same per-unit numbers (checked before timing). Prints medi
 query counts and ratios; the target is 2×.
 """
 
-import argparse
 import datetime
 import sys
 
 from bench import on_throwaway_database, side_by_side
+from bench.province import built, province_parser
+from tracker.periods import Quarter
+
+QUARTER = Quarter(2025, 2)
+TODAY = datetime.date(2026, 1, 15)
 
 # Every unit of the subtree with its own figures for the quarter, in one statement:
 # the quarter's sessions, good models by stage, outreach and exemplars, each grouped
@@ -65,13 +69,16 @@ ORDER BY u.path
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--committees", type=int, default=100)
-    parser.add_argument("--cells", type=int, default=10)
-    parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = province_parser(__doc__.splitlines()[1]).parse_args()
     on_throwaway_database(run, args, "reports")
+
+
+def run(args, connection):
+    from bench.__main__ import print_table
+
+    province, header = built(args, connection)
+    print(f"{header}, {QUARTER.label}, median of {args.repeat} runs")
+    print_table(cases(province, args.repeat, connection))
 
 
 def queries_of(fn, connection):
@@ -82,109 +89,93 @@ def queries_of(fn, connection):
     return len(captured.captured_queries)
 
 
-def run(args, connection):
-    from activities import reports
-    from activities.models import Source, StudySession
-    from seeds.demo import DemoBuilder, DemoSize
-    from seeds.services import DEMO_SOURCE, seed_article
-    from tracker.periods import Quarter
-    from units.models import Unit, path_upper_bound
+def hand_written(unit, connection):
+    """SQL's per-unit figures for unit's subtree in QUARTER."""
+    from units.models import path_upper_bound
 
-    seed_article()
-    source = Source.objects.create(**DEMO_SOURCE)
-    root = Unit.objects.get(code="DBK")
-    until = datetime.date(2025, 12, 31)
-    DemoBuilder(
-        DemoSize(
-            committees=args.committees, cells_per_committee=args.cells, years=args.years, seed=1, until=until
-        ),
-        source,
-        root,
-    ).build()
-    with connection.cursor() as cursor:
-        # Fresh statistics for the planner, as autovacuum or a nightly ANALYZE gives.
-        cursor.execute("ANALYZE")
-    quarter = Quarter(2025, 2)
-    today = datetime.date(2026, 1, 15)
-    units, sessions = Unit.objects.count(), StudySession.objects.count()
     month = (
         "CAST(strftime('%%m', s.date) AS INTEGER)"
         if connection.vendor == "sqlite"
         else "EXTRACT(MONTH FROM s.date)"
     )
-    sql = SQL.format(month=month)
+    params = {
+        "year": QUARTER.year,
+        "quarter": QUARTER.number,
+        "start": QUARTER.start,
+        "end": QUARTER.end,
+        "low": unit.path,
+        "high": path_upper_bound(unit.path),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(SQL.format(month=month), params)
+        return cursor.fetchall()
 
-    def hand_written(unit):
-        params = {
-            "year": quarter.year,
-            "quarter": quarter.number,
-            "start": quarter.start,
-            "end": quarter.end,
-            "low": unit.path,
-            "high": path_upper_bound(unit.path),
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
 
-    def check(unit, overview):
-        """The hand-written query and the overview agree, unit by unit, on every figure."""
-        expected = [(*row[:-1], reports.as_date(row[-1])) for row in hand_written(unit)]
-        got = [
-            (
-                r.unit.pk,
-                r.unit.code,
-                r.unit.name,
-                r.unit.kind,
-                r.unit.parent_id,
-                r.unit.is_active,
-                r.own.sessions,
-                r.own.tallies["thematic"].held,
-                r.own.tallies["monthly"].held,
-                r.own.tallies["first_monday"].held,
-                r.own.attended,
-                r.own.invited,
-                *r.own.initiatives.values(),
-                r.own.outreach,
-                r.own.exemplars,
-                r.thematic_date,
-            )
-            for r in overview.rows
-        ]
-        assert got == expected, "the overview and the SQL disagree"
+def check(unit, overview, connection):
+    """The hand-written query and the overview agree, unit by unit, on every figure."""
+    from activities import reports
 
-    committee = (
-        Unit.objects.filter(kind=Unit.Kind.GRASSROOTS_COMMITTEE, code__startswith="DEMO")
-        .order_by("path")
-        .first()
-    )
-    check(root, reports.quarter_overview(root, quarter, today=today))
-    check(committee, reports.quarter_overview(committee, quarter, today=today))
-
-    cases = [
+    expected = [(*row[:-1], reports.as_date(row[-1])) for row in hand_written(unit, connection)]
+    got = [
         (
-            f"quarter overview, bloc ({units:,} units)",
-            lambda: reports.quarter_overview(root, quarter, today=today),
-            lambda: hand_written(root),
+            r.unit.pk,
+            r.unit.code,
+            r.unit.name,
+            r.unit.kind,
+            r.unit.parent_id,
+            r.unit.is_active,
+            r.own.sessions,
+            r.own.tallies["thematic"].held,
+            r.own.tallies["monthly"].held,
+            r.own.tallies["first_monday"].held,
+            r.own.attended,
+            r.own.invited,
+            *r.own.initiatives.values(),
+            r.own.outreach,
+            r.own.exemplars,
+            r.thematic_date,
+        )
+        for r in overview.rows
+    ]
+    assert got == expected, "the overview and the SQL disagree"
+
+
+def cases(province, repeat, connection):
+    from activities import reports
+    from bench.__main__ import Result
+
+    root, committee = province.root, province.committee
+    check(root, reports.quarter_overview(root, QUARTER, today=TODAY), connection)
+    check(committee, reports.quarter_overview(committee, QUARTER, today=TODAY), connection)
+    measured = [
+        (
+            f"quarter overview, bloc ({province.units:,} units)",
+            lambda: reports.quarter_overview(root, QUARTER, today=TODAY),
+            lambda: hand_written(root, connection),
+            2,
+            "",
         ),
         (
-            "unit quarter page, one committee",
-            lambda: reports.unit_quarter(committee, quarter, today=today),
-            lambda: hand_written(committee),
+            "unit quarter page, figures (one committee)",
+            lambda: reports.quarter_overview(committee, QUARTER, today=TODAY),
+            lambda: hand_written(committee, connection),
+            2,
+            "",
+        ),
+        (
+            "unit quarter page, whole (one committee)",
+            lambda: reports.unit_quarter(committee, QUARTER, today=TODAY),
+            lambda: hand_written(committee, connection),
+            None,
+            "also lists every record and reconciles declared figures",
         ),
     ]
-    print(
-        f"{connection.vendor}, {units:,} units, {sessions:,} sessions, {quarter.label}, median of {args.repeat} runs"
-    )
-    print(f"{'case':<42} {'queries':>7} {'time ms':>9} {'SQL ms':>8} {'ratio':>7}  target 2×")
-    for label, fn, baseline in cases:
+    results = []
+    for label, fn, baseline, target, note in measured:
         fn(), baseline()  # warm the caches of both sides alike
-        seconds, base = side_by_side(fn, baseline, args.repeat)
-        ratio = seconds / base
-        print(
-            f"{label:<42} {queries_of(fn, connection):>7} {seconds * 1000:>9.1f} {base * 1000:>8.1f} "
-            f"{ratio:>6.1f}×  {'holds' if ratio <= 2 else 'misses'}"
-        )
+        seconds, base = side_by_side(fn, baseline, repeat)
+        results.append(Result(label, seconds, base, target, queries_of(fn, connection), note))
+    return results
 
 
 if __name__ == "__main__":

@@ -14,11 +14,27 @@ ROOT = Path(__file__).resolve().parents[2]
     ("module", "args", "expected"),
     [
         ("bench.tree", ["--committees", "2", "--cells", "2", "--repeat", "1"], "sqlite, 7 units"),
-        ("bench.imports", ["--rows", "20", "--repeat", "1"], "sqlite, 20 rows"),
+        (
+            "bench.imports",
+            ["--rows", "20", "--repeat", "1", "--committees", "2", "--cells", "2"],
+            "sqlite, 11 units",
+        ),
         (
             "bench.reports",
             ["--committees", "2", "--cells", "2", "--years", "1", "--repeat", "1"],
             "sqlite, 11 units",
+        ),
+        (
+            "bench",
+            ["--committees", "2", "--cells", "2", "--years", "1", "--rows", "20", "--memory-rows", "20"]
+            + ["--repeat", "1"],
+            "sqlite, 11 units",
+        ),
+        (
+            "bench.load",
+            ["--users", "2", "--seconds", "3", "--committees", "2", "--cells", "2", "--years", "1"]
+            + ["--workers", "1", "--think", "0.1"],
+            "sqlite, 11 units, 2 users",
         ),
     ],
 )
@@ -29,3 +45,5 @@ def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith(expected), result.stdout
+    if module == "bench.load":
+        assert "targets: no errors (holds)" in result.stdout, result.stdout
