@@ -7,11 +7,11 @@ import multiprocessing
 import os
 
 # Behind a reverse proxy on the same machine; BIND=0.0.0.0:8000 to listen on every address.
-bind = os.environ.get("BIND", "127.0.0.1:8000")
+bind = os.environ.get("BIND") or "127.0.0.1:8000"
 # Sync workers, each a process with its own database connection: two per core and one.
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count() + 1)
 # An import of 50,000 rows takes a while; nothing else comes near.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 120)
 graceful_timeout = 30
 # Recycle workers now and then so that no slow leak grows for weeks.
 max_requests = 2000

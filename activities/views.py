@@ -6,13 +6,14 @@ the short form to log a session. Every page is limited to the user's units.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities import charts, report_tables, reports, rules
+from activities import charts, docx_report, report_tables, reports, rules
+from activities import quarter_document as documents
 from activities.forms import SessionForm
 from activities.models import StudySession
 from tracker.periods import Quarter
@@ -192,6 +193,27 @@ def unit_quarter(request, code, year, quarter):
             "next": quarter.next(),
             "can_log": request.user.has_perm("activities.add_studysession"),
         },
+    )
+
+
+@login_required
+def quarter_document(request, code, year, quarter):
+    """The quarterly report of a unit's subtree: a printable page, or Word with ?format=docx."""
+    quarter = quarter_or_404(year, quarter)
+    scope_root(request)
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), code=code.upper())
+    content = documents.quarter_document(unit, quarter)
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(
+            docx_report.document_bytes(content),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="bao-cao-{unit.code}-quy-{quarter.number}-{quarter.year}.docx"'
+        )
+        return response
+    return render(
+        request, "activities/quarter_document.html", {"document": content, "unit": unit, "quarter": quarter}
     )
 
 

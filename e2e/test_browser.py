@@ -72,6 +72,14 @@ def test_an_editor_logs_a_thematic_session_and_finds_it_in_the_reports(page, liv
     expect(page.get_by_role("link", name="Năm 2024", exact=True)).to_be_visible()
     shoot("quarter-overview")
 
+    page.goto(f"{live_server.url}/units/STP/2024/q1/")
+    page.get_by_role("link", name="Báo cáo để in").click()
+    expect(page.locator("article.party-document")).to_contain_text("ĐẢNG ỦY SỞ TƯ PHÁP")
+    shoot("quarter-document")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải báo cáo (Word)").click()
+    assert download.value.suggested_filename == "bao-cao-STP-quy-1-2024.docx"
+
     response = page.goto(f"{live_server.url}/units/KBNN-1/2024/q1/")
     assert response.status == 404
     assert StudySession.objects.filter(unit__code="STP-TT", kind="thematic").count() == 1

@@ -134,8 +134,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The quarterly report document: the place in its date line, the superior named above
+# a top unit (a unit's own parent is named otherwise), and the signer's title.
+REPORT_PLACE = os.environ.get("REPORT_PLACE") or "Đồng Nai"
+REPORT_SUPERIOR = os.environ.get("REPORT_SUPERIOR") or "Đảng bộ tỉnh Đồng Nai"
+REPORT_SIGNER_TITLE = os.environ.get("REPORT_SIGNER_TITLE") or "Bí thư"
+
 # Where `manage.py backup` writes its snapshots unless told otherwise.
-BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "var" / "backups")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -156,7 +162,7 @@ FORMAT_MODULE_PATH = ["tracker.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "var" / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks there at start
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

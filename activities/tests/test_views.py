@@ -8,29 +8,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from activities.models import DeclaredFigure, StudySession
-from activities.tests.reportdata import build_quarter
+from activities.tests.conftest import as_user
 from conftest import populate
-from units.models import Role
-from units.services import user_grant
 
 pytestmark = pytest.mark.django_db
 
 QUARTER_URL = "/reports/2024/q1/"
-
-
-@pytest.fixture
-def people(tree):
-    build_quarter(tree)
-    return {
-        "alice": user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR)[0],
-        "bob": user_grant(username="bob", unit_code="KBNN", role=Role.UNIT_EDITOR)[0],
-        "carol": user_grant(username="carol", unit_code="BLOC", role=Role.BLOC_VIEWER)[0],
-    }
-
-
-def as_user(client, people, name):
-    client.force_login(people[name])
-    return client
 
 
 def row_codes(response):

@@ -38,3 +38,17 @@ def test_missing_secret_key_with_debug_off_stops_the_start():
     result = manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
     assert result.returncode == 1
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_empty_variables_copied_from_env_example_fall_back_to_the_defaults():
+    empty = {"STATIC_ROOT": "", "BACKUP_DIR": "", "REPORT_PLACE": "", "REPORT_SIGNER_TITLE": ""}
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.STATIC_ROOT, s.BACKUP_DIR, s.REPORT_PLACE, s.REPORT_SIGNER_TITLE)",
+        **PRODUCTION,
+        **empty,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{ROOT / 'var' / 'static'} {ROOT / 'var' / 'backups'} Đồng Nai Bí thư\n"
