@@ -13,10 +13,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test's thread; the ORM calls the
-# tests make around it are ordinary synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "e2e-screenshots"
 PASSWORD = "mật-khẩu-thử-1"
@@ -32,6 +28,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in item.nodeid.split("/")[0]:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def synchronous_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in the test's thread; the ORM calls the
+    # tests make around it (and the test database's set-up) are ordinary synchronous
+    # ones. Set only while the browser tests run (they come last): the variable must
+    # never reach a deployment check.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -49,7 +49,11 @@ def wait_for(port, server, seconds=60):
 def production(tmp_path):
     port = free_port()
     env = {
-        **{key: value for key, value in os.environ.items() if key not in ("DEBUG", "DATABASE_URL")},
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        },
         "DEBUG": "0",
         "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -14,10 +14,14 @@ PRODUCTION = {
 }
 
 
+# Set by the browser tests for themselves; never part of a deployment.
+DEVELOPMENT_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args, **env):
     # A clean environment with the production variables; .env is read but never
     # overrides them.
-    base = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+    base = {key: value for key, value in os.environ.items() if key not in PRODUCTION.keys() | DEVELOPMENT_ONLY}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
