@@ -510,7 +510,15 @@ class TrackerResource(resources.ModelResource):
     def export(self, queryset=None, **kwargs):
         if queryset is None:
             queryset = self.get_queryset()
-        return super().export(queryset=queryset, **kwargs)
+        # A column showing a related record's code reads it with the row, not one query a row.
+        return super().export(queryset=queryset.select_related(*self.related_export_fields()), **kwargs)
+
+    def related_export_fields(self):
+        opts = self._meta.model._meta
+        names = {field.attribute.split("__")[0] for field in self.get_export_fields() if field.attribute}
+        return sorted(
+            name for name in names if any(f.name == name and f.many_to_one for f in opts.get_fields())
+        )
 
 
 # File formats.

@@ -239,3 +239,16 @@ def test_every_model_has_a_blank_template_with_a_guide(client, boss, model):
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_import_template", args=["csv"])
     ).content.decode("utf-8-sig")
     assert csv_text.splitlines()[0] == ",".join(headers)
+
+
+@pytest.mark.parametrize("model", IMPORTABLE, ids=lambda model: model.__name__)
+def test_an_export_runs_the_same_queries_for_more_rows(client, boss, tree, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        export(client, model, XLSX)
+    populate(tree, 6)
+    with CaptureQueriesContext(connection) as after:
+        export(client, model, XLSX)
+    assert len(after) == len(before), [q["sql"][:120] for q in after.captured_queries]

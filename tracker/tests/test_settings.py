@@ -21,7 +21,9 @@ DEVELOPMENT_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
 def manage(*args, **env):
     # A clean environment with the production variables; .env is read but never
     # overrides them.
-    base = {key: value for key, value in os.environ.items() if key not in PRODUCTION.keys() | DEVELOPMENT_ONLY}
+    base = {
+        key: value for key, value in os.environ.items() if key not in PRODUCTION.keys() | DEVELOPMENT_ONLY
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
