@@ -41,7 +41,8 @@ LEFT JOIN (
            SUM(CASE WHEN s.attended IS NOT NULL AND s.expected IS NOT NULL THEN s.attended END) AS attended,
            SUM(CASE WHEN s.attended IS NOT NULL AND s.expected IS NOT NULL THEN s.expected END) AS invited
     FROM activities_studysession s
-    WHERE s.year = %(year)s AND s.quarter = %(quarter)s
+    WHERE s.unit_id IN (SELECT id FROM units_unit WHERE path >= %(low)s AND path < %(high)s)
+      AND s.year = %(year)s AND s.quarter = %(quarter)s
     GROUP BY s.unit_id
 ) s ON s.unit_id = u.id
 LEFT JOIN (
@@ -51,17 +52,20 @@ LEFT JOIN (
            SUM(CASE WHEN status = 'evaluated' THEN 1 ELSE 0 END) AS evaluated,
            SUM(CASE WHEN status = 'replicated' THEN 1 ELSE 0 END) AS replicated
     FROM activities_initiative
-    WHERE registered_on <= %(end)s
-       OR (registered_on IS NULL AND (start_year <= %(year)s OR start_year IS NULL))
+    WHERE unit_id IN (SELECT id FROM units_unit WHERE path >= %(low)s AND path < %(high)s)
+      AND (registered_on <= %(end)s
+           OR (registered_on IS NULL AND (start_year <= %(year)s OR start_year IS NULL)))
     GROUP BY unit_id
 ) i ON i.unit_id = u.id
 LEFT JOIN (
     SELECT unit_id, COUNT(*) AS n FROM activities_outreach
-    WHERE published_on BETWEEN %(start)s AND %(end)s GROUP BY unit_id
+    WHERE unit_id IN (SELECT id FROM units_unit WHERE path >= %(low)s AND path < %(high)s)
+      AND published_on BETWEEN %(start)s AND %(end)s GROUP BY unit_id
 ) o ON o.unit_id = u.id
 LEFT JOIN (
     SELECT unit_id, COUNT(*) AS n FROM activities_exemplar
-    WHERE recognised_on BETWEEN %(start)s AND %(end)s GROUP BY unit_id
+    WHERE unit_id IN (SELECT id FROM units_unit WHERE path >= %(low)s AND path < %(high)s)
+      AND recognised_on BETWEEN %(start)s AND %(end)s GROUP BY unit_id
 ) e ON e.unit_id = u.id
 WHERE u.path >= %(low)s AND u.path < %(high)s
 ORDER BY u.path

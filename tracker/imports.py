@@ -17,6 +17,7 @@ import io
 import re
 from decimal import Decimal, InvalidOperation
 
+import tablib
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -32,6 +33,7 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from tracker.history import bulk_create_with_history, bulk_update_with_history
@@ -568,22 +570,44 @@ class SafeXLSX(base_formats.XLSX):
         return "xlsx"
 
     def export_data(self, dataset, **kwargs):
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Dữ liệu"
-        sheet.append(list(dataset.headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        # Write-only: rows go to the file as they come, so a province's hundred thousand
+        # sessions never sit in memory as cell objects.
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Dữ liệu")
         sheet.freeze_panes = "A2"
+        sheet.append([self.cell(sheet, header, bold=True) for header in dataset.headers])
         for row in dataset:
-            sheet.append([neutralise(value) for value in row])
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                if isinstance(cell.value, datetime.date):
-                    cell.number_format = "DD/MM/YYYY"
+            sheet.append([self.cell(sheet, neutralise(value)) for value in row])
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()
+
+    def create_dataset(self, in_stream, **kwargs):
+        # Files written row by row (ours, and many programs' exports) carry no sheet
+        # dimensions, and openpyxl then reads a row only as far as its last filled
+        # cell: pad each row to the header's width, or the row would be refused.
+        workbook = load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        rows = workbook.active.iter_rows(values_only=True)
+        headers = list(next(rows, ()))
+        dataset = tablib.Dataset(headers=headers)
+        ignore_blanks = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
+        for row in rows:
+            values = list(row) + [None] * (len(headers) - len(row))
+            if not (ignore_blanks and all(value is None for value in values)):
+                dataset.append(values)
+        return dataset
+
+    @staticmethod
+    def cell(sheet, value, bold=False):
+        """A date as a date cell shown dd/mm/yyyy, a header in bold; anything else as it is."""
+        if not bold and not isinstance(value, datetime.date):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        if bold:
+            cell.font = Font(bold=True)
+        else:
+            cell.number_format = "DD/MM/YYYY"
+        return cell
 
 
 IMPORT_FORMATS = [SafeXLSX, SafeCSV]
