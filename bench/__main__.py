@@ -24,11 +24,10 @@ Times are medians of --repeat runs; each page and its baseline are timed in turn
 """
 
 import sys
-import time
 import tracemalloc
 from dataclasses import dataclass
 
-from bench import on_throwaway_database, side_by_side
+from bench import on_throwaway_database, side_by_side, timed
 from bench.province import built, province_parser
 
 
@@ -124,14 +123,8 @@ def changelist_cases(province, repeat, connection):
         with CaptureQueriesContext(connection) as captured:
             page()
         queries = len(captured)  # now: each request clears the connection's query log
-        timings = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            page()
-            timings.append(time.perf_counter() - start)
-        timings.sort()
         results.append(
-            Result(f"admin session list, 100 rows ({label})", timings[len(timings) // 2], queries=queries)
+            Result(f"admin session list, 100 rows ({label})", timed(page, repeat), queries=queries)
         )
     return results
 
