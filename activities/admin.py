@@ -3,7 +3,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from tracker.admin import BaseAdmin, QuarterFilter, ScopedInline, UnitSubtreeFilter, year_filter
-from tracker.imports import TrackerImportExportMixin
+from tracker.imports.admin import TrackerImportExportMixin
 
 from .models import (
     DeclaredFigure,

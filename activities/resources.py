@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from tracker.imports import (
+from tracker.imports.resources import TrackerResource
+from tracker.imports.widgets import (
     ChoiceWidget,
     CodeWidget,
     DateWidget,
@@ -12,7 +13,6 @@ from tracker.imports import (
     IntegerWidget,
     QuarterField,
     TextWidget,
-    TrackerResource,
     YesNoWidget,
 )
 from tracker.periods import Quarter

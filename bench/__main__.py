@@ -133,7 +133,7 @@ def export_cases(province, repeat):
     """Every session of the province to XLSX and CSV, as the admin's export does, against values_list."""
     from activities.models import StudySession
     from activities.resources import StudySessionResource
-    from tracker.imports import SafeCSV, SafeXLSX
+    from tracker.imports.formats import SafeCSV, SafeXLSX
 
     queryset = StudySession.objects.order_by("pk")
     fields = ["unit__code", "kind", "date", "year", "quarter", "topic", "format", "chair__code"]
@@ -176,7 +176,7 @@ def memory_cases(province, rows):
     from activities.models import StudySession
     from activities.resources import StudySessionResource
     from bench.imports import new_sessions
-    from tracker.imports import SafeXLSX
+    from tracker.imports.formats import SafeXLSX
 
     dataset, _objects = new_sessions(province.cells, rows, province.superuser)
 

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from tracker.admin import BaseAdmin, ScopedInline, UnitSubtreeFilter, year_filter
-from tracker.imports import TrackerImportExportMixin
+from tracker.imports.admin import TrackerImportExportMixin
 
 from .models import ALL, MemberCount, Membership, Official, Position, Unit, scope_of
 from .resources import MemberCountResource, PositionResource, UnitResource

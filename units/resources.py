@@ -3,13 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from tracker.imports import (
+from tracker.imports.resources import TrackerResource
+from tracker.imports.widgets import (
     ChoiceWidget,
     CodeWidget,
     DateWidget,
     IntegerWidget,
     TextWidget,
-    TrackerResource,
     YesNoWidget,
 )
 from tracker.text import nfc

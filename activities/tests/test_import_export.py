@@ -271,7 +271,7 @@ class TestErrors:
 
     def test_a_crash_in_the_middle_of_the_confirm_step_leaves_nothing(self, client, alice, tree, monkeypatch):
         from activities.resources import StudySessionResource
-        from tracker import imports
+        from tracker.imports import resources as imports
 
         response = dry_run(client, csv_file([row(topic=str(n)) for n in range(5)]), CSV)
         # Rows are written two at a time; the second batch fails.
@@ -386,7 +386,7 @@ class TestExport:
 
     def test_tab_and_carriage_return_are_neutralised_too(self):
         # Stored text is trimmed, so these reach an export only from other code.
-        from tracker.imports import neutralise
+        from tracker.imports.formats import neutralise
 
         assert [neutralise(v) for v in ["\tx", "\rx", "a=b", 5, None]] == ["'\tx", "'\rx", "a=b", 5, None]
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import populate
-from tracker.imports import TrackerImportExportMixin
+from tracker.imports.admin import TrackerImportExportMixin
 from units.models import Role
 from units.services import user_grant
 

@@ -1,0 +1,193 @@
+"""
+The admin side of import and export: the upload form with its limits and encodings,
+the mixin every importable model admin uses, and the blank template to fill.
+"""
+
+import csv
+import io
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportMixin
+from import_export.forms import ExportForm, ImportForm
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .formats import IMPORT_FORMATS, SafeXLSX
+from .reading import count_data_rows, decode_csv
+
+
+class TrackerImportForm(ImportForm):
+    encoding = forms.ChoiceField(
+        label=gettext_lazy("CSV encoding"),
+        choices=[
+            ("auto", gettext_lazy("Detect (UTF-8 or Windows-1258)")),
+            ("utf-8", "UTF-8"),
+            ("cp1258", gettext_lazy("Windows-1258 (Vietnamese Excel)")),
+        ],
+        initial="auto",
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is None or "format" not in cleaned:
+            return cleaned
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
+            )
+        data = b"".join(upload.chunks())
+        is_xlsx = IMPORT_FORMATS[int(cleaned["format"])] is SafeXLSX
+        if is_xlsx:
+            try:
+                rows = count_data_rows(data, is_xlsx=True)
+            except Exception as error:
+                raise ValidationError(
+                    _("This is not an Excel (.xlsx) file that can be read safely (%(reason)s).")
+                    % {"reason": type(error).__name__}
+                ) from error
+            upload.normalised = data
+        else:
+            text = decode_csv(data, cleaned.get("encoding") or "auto")
+            rows = count_data_rows(text, is_xlsx=False)
+            upload.normalised = text.encode("utf-8")
+        if rows > settings.IMPORT_MAX_ROWS:
+            raise ValidationError(
+                _("The file has %(rows)s rows; the limit is %(limit)s. Split it into smaller files.")
+                % {"rows": rows, "limit": settings.IMPORT_MAX_ROWS}
+            )
+        return cleaned
+
+
+class TrackerImportExportMixin(ImportExportMixin):
+    """Import and export for a scoped admin: limits, encodings, a template, Vietnamese errors."""
+
+    formats = IMPORT_FORMATS
+    import_form_class = TrackerImportForm
+    import_template_name = "tracker/import.html"
+    # Always every column: an export is meant to come back as an import.
+    export_form_class = ExportForm
+    from_encoding = "utf-8"
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_import_form_class(self, request):
+        return self.import_form_class
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing at the confirm step too: a row that fails there (the data
+        # changed since the dry run) rolls the whole file back.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            if result.base_errors:
+                messages.error(
+                    request,
+                    _(
+                        "Nothing was imported: writing the rows failed (%(reason)s). Try again, or tell the administrator."
+                    )
+                    % {"reason": result.base_errors[0].error},
+                )
+                return HttpResponseRedirect(
+                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+                )
+            if result.has_errors():
+                number, errors = result.row_errors()[0]
+                reason = str(errors[0].error)
+            else:
+                invalid = result.invalid_rows[0]
+                number, reason = (
+                    invalid.number,
+                    "; ".join(invalid.error_dict.get(next(iter(invalid.error_dict)), [])),
+                )
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: row %(row)s failed (%(reason)s). Correct the file and import it again."
+                )
+                % {"row": number, "reason": reason},
+            )
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
+        return super().process_result(result, request)
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        # The form has read and checked the upload; store what it read (CSV as UTF-8).
+        form_data = getattr(import_file, "normalised", None)
+        tmp_storage = self.get_tmp_storage_class()(
+            encoding=None if input_format.is_binary() else "utf-8",
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        tmp_storage.save(form_data if form_data is not None else b"".join(import_file.chunks()))
+        return tmp_storage
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error(
+            "import_file",
+            _("The file could not be read (%(reason)s). Check that the chosen format matches the file.")
+            % {"reason": type(e).__name__},
+        )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import-template/<str:file_format>/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="{}_{}_import_template".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request, file_format):
+        """A blank file to fill: the headers, one example row, and what each column accepts."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0](user=request.user)
+        headers = [field.column_name for field in resource.get_import_fields()]
+        example = [resource.column_help.get(header, ("", ""))[0] for header in headers]
+        name = f"mau-nhap-{self.opts.model_name}"
+        if file_format == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerows([headers, example])
+            response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            return response
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Dữ liệu"
+        sheet.append(headers)
+        sheet.append(example)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        guide = workbook.create_sheet("Hướng dẫn")
+        guide.append(["Cột", "Ví dụ", "Cách ghi"])
+        for cell in guide[1]:
+            cell.font = Font(bold=True)
+        for header in headers:
+            sample, rule = resource.column_help.get(header, ("", ""))
+            guide.append([header, sample, str(rule)])
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response

@@ -1,0 +1,245 @@
+"""
+The resource base: rows of a file for one importing user, foreign keys by code within
+their units, rows matched to stored records by natural key, written in bulk with
+their audit history.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import resources
+from import_export.results import RowResult
+
+from tracker.history import bulk_create_with_history, bulk_update_with_history
+from tracker.text import nfc
+from tracker.versioning import Versioned
+
+from .widgets import ChoiceWidget, CodeWidget, DateWidget, YesNoWidget
+
+
+class TrackerRowResult(RowResult):
+    def add_instance_info(self, instance):
+        # The text of each row serves only admin log entries, which imports skip
+        # (the audit history has every row); it would cost a __str__ per row.
+        if instance is not None:
+            self.object_id = instance.pk
+
+
+def shown(value):
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else value
+
+
+def key_part(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, str):
+        return nfc(value)
+    return value
+
+
+class TrackerResource(resources.ModelResource):
+    """
+    A resource for one importing user: foreign keys by code within their units,
+    rows matched to existing records by natural key, values cleaned to NFC.
+    """
+
+    # The fields of the natural key, as model field names.
+    natural_key = ()
+
+    def __init__(self, user=None, **kwargs):
+        self.user = user
+        super().__init__(**kwargs)
+        for field in self.fields.values():  # the library's per-instance copies
+            if isinstance(field.widget, CodeWidget):
+                # A widget per import, bound to its user: its cache is that user's.
+                field.widget = CodeWidget(field.widget.model, user, field.widget.required)
+        self.existing = {}
+        self.seen = {}
+        self.snapshots = {}
+        self._key_cache = (None, None)
+        self.checked_by_widgets = [
+            field.attribute
+            for field in self.fields.values()
+            if field.attribute
+            and isinstance(field.widget, CodeWidget | ChoiceWidget | DateWidget | YesNoWidget)
+        ]
+
+    class Meta:
+        batch_size = 1000
+        skip_unchanged = True
+        # No deep copy and HTML diff per row (half the import's time): unchanged rows
+        # are found by comparing with a snapshot, and the preview shows the file's values.
+        skip_diff = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def before_import(self, dataset, **kwargs):
+        for field in self.fields.values():
+            if isinstance(field.widget, CodeWidget) and field.column_name in dataset.headers:
+                field.widget.preload(dataset[field.column_name])
+        self.existing = self.load_existing(dataset)
+        self.seen = {}
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in list(row.items()):
+            if isinstance(value, str):
+                row[key] = nfc(value)
+        try:
+            key = self.row_identity(row)
+        except ValueError:
+            return  # the row's own cells are reported
+        number = kwargs.get("row_number")
+        first = self.seen.setdefault(key, number)
+        if first != number:
+            # Rows are named as in the spreadsheet, where the header is row 1.
+            raise ValidationError(_("This row repeats row %(row)s of the file.") % {"row": first + 1})
+
+    def get_row_result_class(self):
+        return TrackerRowResult
+
+    def get_import_fields(self):
+        # The library asks for these twice a row; they do not change during an import.
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def get_instance(self, instance_loader, row):
+        try:
+            key = self.cached_key(row)
+        except ValueError:
+            return None  # the field's own error is reported when the row is read
+        instance = self.existing.get(key)
+        if instance is not None:
+            self.snapshots[instance.pk] = self.values_of(instance)
+        return instance
+
+    def values_of(self, instance):
+        """What the file can change of a record, to tell an unchanged row."""
+        values = []
+        for field in self.get_import_fields():
+            if field.attribute:
+                values.append(field.get_value(instance))
+                values.extend(getattr(instance, name) for name in getattr(field, "also_sets", ()))
+        return values
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None:
+            return False
+        before = self.snapshots.get(instance.pk)
+        return before is not None and before == self.values_of(instance)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        # The preview shows each row as the file has it, dates as dd/mm/yyyy.
+        row_result.diff = [shown(row.get(header)) for header in self.get_diff_headers()]
+
+    def key_of_row(self, row):
+        """The natural key of a file row, as `key_of` gives it for a stored record."""
+        return tuple(key_part(self.fields[name].clean(row)) for name in self.natural_key)
+
+    def row_identity(self, row):
+        """What makes a row of the file distinct from the others: its natural key."""
+        return self.cached_key(row)
+
+    def cached_key(self, row):
+        """key_of_row, computed once per row (it is asked for twice)."""
+        if self._key_cache[0] is not row:
+            self._key_cache = (row, self.key_of_row(row))
+        return self._key_cache[1]
+
+    def key_of(self, obj):
+        return tuple(key_part(getattr(obj, self.fields[name].attribute)) for name in self.natural_key)
+
+    def load_existing(self, dataset):
+        return {self.key_of(obj): obj for obj in self.existing_candidates(dataset)}
+
+    def existing_candidates(self, dataset):
+        """Stored records the file's rows may match: by default those of the units it names."""
+        units = list(self.fields["unit"].widget.cache.values())
+        return self.get_queryset().filter(unit__in=units)
+
+    def column_of(self, key):
+        """The file's column for a model field name, so that errors name what people see."""
+        for field in self.fields.values():
+            if field.attribute == key:
+                return field.column_name
+        return key
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            # Cells that could not be read come first; checks of the whole row on a
+            # half-read row would only echo them.
+            raise ValidationError({self.column_of(k): v for k, v in import_validation_errors.items()})
+        try:
+            # Constraints are not checked here, query by query: rows are matched by
+            # natural key and repeats within the file are flagged, and the database
+            # refuses whatever else breaks a constraint, rolling the file back.
+            # Cells these widgets read are checked already (codes within the user's
+            # units, choices, dates, yes/no); text and numbers are checked here.
+            instance.full_clean(
+                exclude=self.checked_by_widgets, validate_unique=validate_unique, validate_constraints=False
+            )
+        except ValidationError as error:
+            raise ValidationError({self.column_of(k): v for k, v in error.error_dict.items()}) from None
+
+    def get_queryset(self):
+        return self._meta.model._default_manager.visible_to(self.user)
+
+    # With Meta.use_bulk, rows are written a batch at a time, their history too.
+
+    def get_bulk_update_fields(self):
+        names = set()
+        for field in self.fields.values():
+            if field.attribute:
+                names.add(field.attribute)
+                names.update(getattr(field, "also_sets", ()))
+        return sorted(names)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(
+                    self.create_instances, self._meta.model, batch_size=batch_size, user=self.user
+                )
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and (using_transactions or not dry_run):
+            fields = self.get_bulk_update_fields()
+            if issubclass(self._meta.model, Versioned):
+                # A form opened on one of these rows before the import is now stale.
+                for instance in self.update_instances:
+                    instance.version += 1
+                fields.append("version")
+            try:
+                bulk_update_with_history(
+                    self.update_instances,
+                    self._meta.model,
+                    fields,
+                    batch_size=batch_size,
+                    user=self.user,
+                )
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def export(self, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = self.get_queryset()
+        # A column showing a related record's code reads it with the row, not one query a row.
+        return super().export(queryset=queryset.select_related(*self.related_export_fields()), **kwargs)
+
+    def related_export_fields(self):
+        opts = self._meta.model._meta
+        names = {field.attribute.split("__")[0] for field in self.get_export_fields() if field.attribute}
+        return sorted(
+            name for name in names if any(f.name == name and f.many_to_one for f in opts.get_fields())
+        )
