@@ -7,17 +7,28 @@ methods and PDF copies give). They look the same and compare different, so every
 text field stores NFC and every lookup is normalised the same way.
 """
 
+import re
 import unicodedata
 
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# C0 control characters other than tab, line feed and carriage return, and DEL: a NUL
+# or a vertical tab pasted from another program is invisible on screen, and an XLSX
+# or DOCX written later with it is a file Excel and Word refuse to open.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(value):
+    """A string without the control characters no document can hold."""
+    return CONTROL_CHARACTERS.sub("", value)
+
 
 def nfc(value):
-    """NFC-normalise and trim a string; leave other values alone."""
+    """NFC-normalise and trim a string, without control characters; leave other values alone."""
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
+        return unicodedata.normalize("NFC", strip_controls(value)).strip()
     return value
 
 
