@@ -110,6 +110,10 @@ class StudySessionResource(TrackerResource):
         export_order = fields
         import_id_fields = []
 
+    def required_columns(self):
+        # A session is placed by its date, or by its quarter when the date is unknown.
+        return (("Mã đơn vị",), ("Loại buổi",), ("Ngày", "Quý"))
+
     def key_of_row(self, row):
         unit = self.fields["unit"].clean(row)
         kind = self.fields["kind"].clean(row)
@@ -220,8 +224,8 @@ class ServiceFigureResource(TrackerResource):
     resolved_qualifier = qualifier_column("resolved_qualifier", "Mức độ (đã giải quyết)")
     on_time = column("on_time", "Đúng hạn và trước hạn", IntegerWidget())
     on_time_qualifier = qualifier_column("on_time_qualifier", "Mức độ (đúng hạn)")
-    on_time_rate = column("on_time_rate", "Tỷ lệ đúng hạn (%)", DecimalWidget())
-    one_stop_rate = column("one_stop_rate", "Tỷ lệ xử lý trên phần mềm một cửa (%)", DecimalWidget())
+    on_time_rate = column("on_time_rate", "Tỷ lệ đúng hạn (%)", DecimalWidget(percent=True))
+    one_stop_rate = column("one_stop_rate", "Tỷ lệ xử lý trên phần mềm một cửa (%)", DecimalWidget(percent=True))
     one_stop_software = column("one_stop_software", "Phần mềm một cửa")
 
     natural_key = ("unit", "agency", "period_start", "period_end")

@@ -200,6 +200,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 # Refused before the file is read whole.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
+# What an XLSX may hold once unpacked: a few kilobytes of XLSX can unpack to gigabytes.
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES") or 200 * 1024 * 1024)
 
 # Content-Security-Policy: scripts only from this site, never inline. The admin
 # still sets a few inline style attributes, so styles allow them.

@@ -86,12 +86,16 @@ def as_cp1258(text):
 
     out = []
     for char in text:
-        decomposed = unicodedata.normalize("NFD", char)
-        for cut in range(len(decomposed), 0, -1):
-            head = unicodedata.normalize("NFC", decomposed[:cut])
-            if encodable(head) and encodable(decomposed[cut:]):
-                out.append(head + decomposed[cut:])
-                break
+        base, *marks = unicodedata.normalize("NFD", char)
+        # ặ is ă (precomposed in Windows-1258) and a combining dot below: the mark kept
+        # with the letter need not be the first in Unicode's order.
+        candidates = [char] + [
+            unicodedata.normalize("NFC", base + marks[kept]) + "".join(marks[:kept] + marks[kept + 1 :])
+            for kept in range(len(marks))
+        ] + [base + "".join(marks)]
+        spelled = next((candidate for candidate in candidates if encodable(candidate)), None)
+        assert spelled is not None, f"{char!r} cannot be written in Windows-1258"
+        out.append(spelled)
     return "".join(out)
 
 
@@ -132,9 +136,9 @@ def errors_of(response):
         for column, messages in invalid.error_dict.items():
             for message in messages:
                 found.append((invalid.number, column, message))
-    for number, errors in result.row_errors():
-        for error in errors:
-            found.append((number, None, str(error.error)))
+    for error_row in result.error_rows:
+        for error in error_row.errors:
+            found.append((error_row.number, None, str(error.error)))
     return found
 
 
@@ -243,28 +247,28 @@ class TestErrors:
         assert response.context.get("confirm_form") is None
         errors = errors_of(response)
         assert errors == [
-            (2, "Ngày", "“31/02/2024” không phải là ngày. Hãy ghi ngày/tháng/năm, ví dụ 05/02/2024."),
+            (3, "Ngày", "“31/02/2024” không phải là ngày. Hãy ghi ngày/tháng/năm, ví dụ 05/02/2024."),
             (
-                3,
+                4,
                 "Mã đơn vị",
                 "Tổ chức đảng “KBNN-1” không thuộc các đơn vị của bạn: bạn không được nhập dữ liệu cho đơn vị này.",
             ),
-            (4, "Mã đơn vị", "Không có tổ chức đảng nào mang mã “KHONGCO”."),
+            (5, "Mã đơn vị", "Không có tổ chức đảng nào mang mã “KHONGCO”."),
             (
-                5,
+                6,
                 "Loại buổi",
                 "“Họp mặt” không phải là một trong: Sinh hoạt chuyên đề, Sinh hoạt định kỳ, Học tập sáng thứ Hai đầu tháng, Lớp bồi dưỡng.",
             ),
-            (6, "Số có mặt", "Số có mặt không được vượt quá số được triệu tập."),
-            (7, "Quý", "Ngày 03/04/2024 thuộc Quý II/2024, không phải Quý I/2024."),
-            (8, "Quý", "Hãy nhập ngày, hoặc quý khi không rõ ngày (Quý I/2024)."),
+            (7, "Số có mặt", "Số có mặt không được vượt quá số được triệu tập."),
+            (8, "Quý", "Ngày 03/04/2024 thuộc Quý II/2024, không phải Quý I/2024."),
+            (9, "Quý", "Hãy nhập ngày, hoặc quý khi không rõ ngày (Quý I/2024)."),
         ]
         assert StudySession.objects.count() == 0
 
     def test_a_row_repeated_in_the_file_is_an_error(self, client, alice, tree):
         response = dry_run(client, csv_file([row(), row(topic="Khác"), row()]), CSV)
         # Rows as in the spreadsheet: the header is row 1, the first data row is row 2.
-        assert errors_of(response) == [(3, "__all__", "Dòng này trùng với dòng 2 của tệp.")]
+        assert errors_of(response) == [(4, "__all__", "Dòng này trùng với dòng 2 của tệp.")]
         body = response.content.decode()
         assert "<td>4</td>" in body  # the third data row is the fourth row in Excel
         assert StudySession.objects.count() == 0
@@ -292,8 +296,10 @@ class TestErrors:
         assert StudySession.history.count() == 0
         assert result["Location"] == IMPORT_URL
         shown = [str(m) for m in client.get(IMPORT_URL).context["messages"]]
+        # The cause stays in the log; the clerk reads what to do, in Vietnamese.
         assert shown == [
-            "Không nhập dòng nào: lỗi khi ghi dữ liệu (disk full). Hãy thử lại hoặc báo quản trị viên."
+            "Không nhập dòng nào: lỗi khi ghi dữ liệu (cơ sở dữ liệu không nhận các dòng này; hãy thử lại "
+            "hoặc báo quản trị viên). Hãy thử lại hoặc báo quản trị viên."
         ]
 
     def test_a_row_that_became_invalid_since_the_dry_run_rolls_back_the_file(self, client, alice, tree):
@@ -313,23 +319,28 @@ class TestErrors:
     def test_oversized_file_is_refused_before_reading(self, client, alice, tree, settings):
         settings.IMPORT_MAX_BYTES = 1000
         response = dry_run(client, SimpleUploadedFile("big.csv", b"x" * 1001), CSV)
-        assert response.context["form"].errors["__all__"] == [
-            "Tệp nặng 1001\xa0byte; giới hạn là 1000\xa0byte. Hãy chia thành các tệp nhỏ hơn."
-        ]
+        assert response.context["form"].errors == {
+            "import_file": ["Tệp nặng 1001\xa0byte; giới hạn là 1000\xa0byte. Hãy chia thành các tệp nhỏ hơn."]
+        }
 
     def test_too_many_rows_are_refused(self, client, alice, tree, settings):
         settings.IMPORT_MAX_ROWS = 2
         response = dry_run(client, csv_file([row(topic=str(n)) for n in range(3)]), CSV)
-        assert "Tệp có 3 dòng; giới hạn là 2." in str(response.context["form"].errors)
+        assert response.context["form"].errors == {
+            "import_file": ["Tệp có hơn 2 dòng. Hãy chia thành các tệp, mỗi tệp không quá 2 dòng."]
+        }
         assert StudySession.objects.count() == 0
 
     def test_unreadable_encoding_is_a_form_error(self, client, alice, tree):
         upload = SimpleUploadedFile("buoi.csv", "Mã đơn vị\r\nĐảng\r\n".encode("utf-16"))
         response = dry_run(client, upload, CSV, encoding="utf-8")
         assert response.status_code == 200
-        assert response.context["form"].errors["__all__"] == [
-            "Không đọc được tệp theo bảng mã utf-8. Hãy lưu từ Excel dưới dạng “CSV UTF-8”, hoặc dạng Excel (.xlsx)."
-        ]
+        assert response.context["form"].errors == {
+            "import_file": [
+                "Không đọc được tệp này theo bảng mã utf-8. Nếu là tệp Excel, hãy chọn định dạng Excel (.xlsx); "
+                "nếu không, hãy lưu lại từ Excel dưới dạng “CSV UTF-8”."
+            ]
+        }
 
     def test_xlsx_with_an_entity_bomb_is_refused(self, client, alice, tree):
         import zipfile
@@ -346,9 +357,12 @@ class TestErrors:
                 target.writestr(item, data)
         response = dry_run(client, SimpleUploadedFile("bomb.xlsx", out.getvalue()), XLSX)
         assert response.status_code == 200
-        assert response.context["form"].errors["__all__"] == [
-            "Đây không phải tệp Excel (.xlsx) đọc được an toàn (ValueError)."
-        ]
+        assert response.context["form"].errors == {
+            "import_file": [
+                "Không mở được tệp này dưới dạng sổ tính Excel (.xlsx). Hãy mở tệp bằng Excel hoặc LibreOffice "
+                "rồi lưu lại dưới dạng “Excel Workbook (.xlsx)”, hoặc chọn định dạng CSV."
+            ]
+        }
         assert StudySession.objects.count() == 0
 
 

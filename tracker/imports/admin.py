@@ -5,11 +5,12 @@ the mixin every importable model admin uses, and the blank template to fill.
 
 import csv
 import io
+import logging
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
@@ -21,7 +22,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .formats import IMPORT_FORMATS, SafeXLSX
-from .reading import count_data_rows, decode_csv
+from .reading import FileRefused, read_upload
+
+logger = logging.getLogger(__name__)
+
+UNEXPECTED_ROW_ERROR = gettext_lazy(
+    "this row could not be imported because of an error in the application; it has been logged for "
+    "the administrator"
+)
 
 
 class TrackerImportForm(ImportForm):
@@ -36,36 +44,41 @@ class TrackerImportForm(ImportForm):
         required=False,
     )
 
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.resource_classes = resources
+
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("import_file")
         if upload is None or "format" not in cleaned:
             return cleaned
         if upload.size > settings.IMPORT_MAX_BYTES:
-            raise ValidationError(
+            self.add_error(
+                "import_file",
                 _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)},
             )
-        data = b"".join(upload.chunks())
-        is_xlsx = IMPORT_FORMATS[int(cleaned["format"])] is SafeXLSX
-        if is_xlsx:
-            try:
-                rows = count_data_rows(data, is_xlsx=True)
-            except Exception as error:
-                raise ValidationError(
-                    _("This is not an Excel (.xlsx) file that can be read safely (%(reason)s).")
-                    % {"reason": type(error).__name__}
-                ) from error
-            upload.normalised = data
+            return cleaned
+        resource_class = self.resource_classes[int(cleaned.get("resource") or 0)]
+        file_format = "xlsx" if IMPORT_FORMATS[int(cleaned["format"])] is SafeXLSX else "csv"
+        try:
+            upload.table = read_upload(
+                b"".join(upload.chunks()),
+                file_format=file_format,
+                columns=resource_class().import_columns(),
+                encoding=cleaned.get("encoding") or "auto",
+            )
+        except FileRefused as refusal:
+            self.add_error("import_file", refusal)
         else:
-            text = decode_csv(data, cleaned.get("encoding") or "auto")
-            rows = count_data_rows(text, is_xlsx=False)
-            upload.normalised = text.encode("utf-8")
-        if rows > settings.IMPORT_MAX_ROWS:
-            raise ValidationError(
-                _("The file has %(rows)s rows; the limit is %(limit)s. Split it into smaller files.")
-                % {"rows": rows, "limit": settings.IMPORT_MAX_ROWS}
-            )
+            if not upload.table.rows:
+                self.add_error(
+                    "import_file",
+                    _(
+                        "The file has its header row but no rows below it. Fill in the rows and import it again."
+                    ),
+                )
         return cleaned
 
 
@@ -106,9 +119,8 @@ class TrackerImportExportMixin(ImportExportMixin):
                 return HttpResponseRedirect(
                     reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
                 )
-            if result.has_errors():
-                number, errors = result.row_errors()[0]
-                reason = str(errors[0].error)
+            if result.error_rows:
+                number, reason = result.error_rows[0].number, UNEXPECTED_ROW_ERROR
             else:
                 invalid = result.invalid_rows[0]
                 number, reason = (
@@ -126,21 +138,24 @@ class TrackerImportExportMixin(ImportExportMixin):
         return super().process_result(result, request)
 
     def write_to_tmp_storage(self, import_file, input_format):
-        # The form has read and checked the upload; store what it read (CSV as UTF-8).
-        form_data = getattr(import_file, "normalised", None)
+        # The form has read and checked the upload: store the rows it read, so that the
+        # preview and the confirm import exactly those, without reading the file again.
         tmp_storage = self.get_tmp_storage_class()(
             encoding=None if input_format.is_binary() else "utf-8",
             read_mode=input_format.get_read_mode(),
             **self.get_tmp_storage_class_kwargs(),
         )
-        tmp_storage.save(form_data if form_data is not None else b"".join(import_file.chunks()))
+        stored = import_file.table.dumps()
+        tmp_storage.save(stored.encode())
         return tmp_storage
 
     def add_data_read_fail_error_to_form(self, form, e):
+        logger.exception("An import file that passed the checks could not be read back")
         form.add_error(
             "import_file",
-            _("The file could not be read (%(reason)s). Check that the chosen format matches the file.")
-            % {"reason": type(e).__name__},
+            _(
+                "The file could not be read. Check that the chosen format matches the file, then send it again."
+            ),
         )
 
     def get_urls(self):

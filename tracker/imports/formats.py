@@ -14,6 +14,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from .reading import Table, is_stored
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -47,6 +49,8 @@ class SafeCSV(base_formats.CSV):
         return neutralise(value)
 
     def create_dataset(self, in_stream, **kwargs):
+        if is_stored(in_stream):
+            return Table.loads(in_stream if isinstance(in_stream, str) else in_stream.decode()).dataset()
         if isinstance(in_stream, bytes):
             in_stream = in_stream.decode("utf-8")
         return super().create_dataset(in_stream.lstrip("\ufeff"), **kwargs)
@@ -72,6 +76,8 @@ class SafeXLSX(base_formats.XLSX):
         return out.getvalue()
 
     def create_dataset(self, in_stream, **kwargs):
+        if is_stored(in_stream):
+            return Table.loads(in_stream if isinstance(in_stream, str) else in_stream.decode()).dataset()
         # Files written row by row (ours, and many programs' exports) carry no sheet
         # dimensions, and openpyxl then reads a row only as far as its last filled
         # cell: pad each row to the header's width, or the row would be refused.

@@ -5,8 +5,11 @@ their audit history.
 """
 
 import datetime
+import logging
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.results import RowResult
@@ -15,7 +18,10 @@ from tracker.history import bulk_create_with_history, bulk_update_with_history
 from tracker.text import nfc
 from tracker.versioning import Versioned
 
+from .reading import Columns
 from .widgets import ChoiceWidget, CodeWidget, DateWidget, YesNoWidget
+
+logger = logging.getLogger(__name__)
 
 
 class TrackerRowResult(RowResult):
@@ -24,6 +30,27 @@ class TrackerRowResult(RowResult):
         # (the audit history has every row); it would cost a __str__ per row.
         if instance is not None:
             self.object_id = instance.pk
+
+
+class ImportFailed(Exception):
+    """Writing the rows failed; its text is the Vietnamese explanation shown to the user."""
+
+
+def explain(error):
+    """What to tell the user when writing the rows failed, without the database's own words."""
+    if isinstance(error, IntegrityError):
+        text = str(error)
+        for model in apps.get_models():
+            for constraint in model._meta.constraints:
+                if constraint.name in text:
+                    message = constraint.violation_error_message
+                    if message and message != constraint.default_violation_error_message:
+                        return str(message)
+                    return _("a row breaks a rule of the %(model)s records; check the file's values") % {
+                        "model": model._meta.verbose_name
+                    }
+        return _("a row repeats a record that already exists, or breaks a rule of the records")
+    return _("the database did not accept the rows; try again, or tell the administrator")
 
 
 def shown(value):
@@ -60,6 +87,8 @@ class TrackerResource(resources.ModelResource):
                 field.widget = CodeWidget(field.widget.model, user, field.widget.required)
         self.existing = {}
         self.seen = {}
+        self.numbers = None
+        self.uncomputed = {}
         self.snapshots = {}
         self._key_cache = (None, None)
         self.checked_by_widgets = [
@@ -78,7 +107,42 @@ class TrackerResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
 
+    def import_columns(self):
+        """What the reader looks for in a file: the columns, those required, the percentages."""
+        fields = self.get_import_fields()
+        return Columns(
+            names=tuple(field.column_name for field in fields),
+            required=self.required_columns(),
+            percentages=frozenset(
+                field.column_name for field in fields if getattr(field.widget, "percent", False)
+            ),
+        )
+
+    def required_columns(self):
+        """Groups of columns a file must have at least one of: by default its natural key's."""
+        return tuple((self.fields[name].column_name,) for name in self.natural_key)
+
+    def import_data(self, dataset, **kwargs):
+        result = super().import_data(dataset, **kwargs)
+        # Rows are numbered as in the spreadsheet, title block and skipped rows counted.
+        for row in result.invalid_rows:
+            row.number = self.line(row.number)
+        for row in result.error_rows:
+            row.number = self.line(row.number)
+        return result
+
+    def line(self, number):
+        """The row in the file of the dataset's row `number` (1-based); the header is row 1 by default."""
+        numbers = self.numbers
+        if numbers and 0 < number <= len(numbers):
+            return numbers[number - 1]
+        return number + 1
+
     def before_import(self, dataset, **kwargs):
+        self.numbers = getattr(dataset, "numbers", None)
+        self.uncomputed = {}
+        for (index, column), cell in getattr(dataset, "uncomputed", {}).items():
+            self.uncomputed.setdefault(index + 1, {})[column] = cell
         for field in self.fields.values():
             if isinstance(field.widget, CodeWidget) and field.column_name in dataset.headers:
                 field.widget.preload(dataset[field.column_name])
@@ -86,6 +150,18 @@ class TrackerResource(resources.ModelResource):
         self.seen = {}
 
     def before_import_row(self, row, **kwargs):
+        uncomputed = self.uncomputed.get(kwargs.get("row_number"))
+        if uncomputed:
+            raise ValidationError(
+                {
+                    column: _(
+                        "Cell %(cell)s holds a formula without its computed value. Open the file in "
+                        "Excel or LibreOffice, save it, and import it again; or type the value."
+                    )
+                    % {"cell": cell}
+                    for column, cell in uncomputed.items()
+                }
+            )
         for key, value in list(row.items()):
             if isinstance(value, str):
                 row[key] = nfc(value)
@@ -97,7 +173,18 @@ class TrackerResource(resources.ModelResource):
         first = self.seen.setdefault(key, number)
         if first != number:
             # Rows are named as in the spreadsheet, where the header is row 1.
-            raise ValidationError(_("This row repeats row %(row)s of the file.") % {"row": first + 1})
+            raise ValidationError(_("This row repeats row %(row)s of the file.") % {"row": self.line(first)})
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        for error in row_result.errors:
+            # Not a mistake in the file: the page says so in Vietnamese, the log keeps the detail.
+            logger.error("Import row %s failed\n%s", self.line(kwargs.get("row_number", 0)), error.traceback)
+        return row_result
+
+    def handle_import_error(self, result, error, raise_errors=False):
+        logger.error("Import failed", exc_info=error)
+        super().handle_import_error(result, ImportFailed(explain(error)), raise_errors)
 
     def get_row_result_class(self):
         return TrackerRowResult

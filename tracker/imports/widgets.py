@@ -28,8 +28,16 @@ DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
+# Excel counts days from 30/12/1899; 20000 to 80000 are the years 1954 to 2119.
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+EXCEL_SERIALS = range(20000, 80001)
+
+
 class DateWidget(widgets.Widget):
-    """dd/mm/yyyy (03/04/2024 is 3 April), ISO dates, or a real Excel date cell."""
+    """
+    dd/mm/yyyy (03/04/2024 is 3 April), ISO dates, a real Excel date cell, or the
+    day number Excel shows when a date cell loses its date format (45356).
+    """
 
     def clean(self, value, row=None, **kwargs):
         if value is None or value == "":
@@ -38,7 +46,11 @@ class DateWidget(widgets.Widget):
             value = value.date()
         if isinstance(value, datetime.date):
             return self.in_range(value, value.strftime("%d/%m/%Y"))
+        if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+            value = str(int(value))
         text = str(value).strip()
+        if text.isdigit() and int(text) in EXCEL_SERIALS:
+            return EXCEL_EPOCH + datetime.timedelta(days=int(text))
         day_first, iso = DAY_FIRST.match(text), ISO_DATE.match(text)
         try:
             if day_first:
@@ -148,17 +160,36 @@ class IntegerWidget(widgets.Widget):
         return value
 
 
+# 1.234,5 and 1,234.5 and 1 234,5: thousands grouped by the other mark, or by spaces.
+GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?P<group>[.,\s])\d{3})(?:(?P=group)\d{3})*(?:[.,]\d+)?")
+
+
 class DecimalWidget(widgets.Widget):
-    """A decimal number or percentage: 98,06 or 98.06, with or without a % sign."""
+    """
+    A decimal number or percentage: 98,06 or 98.06, 1.234,5 or 1,234.5, with or
+    without a % sign. `percent` marks a column the reader takes from a cell shown as
+    a percentage (0,9551 formatted as 95,51%).
+    """
+
+    def __init__(self, percent=False):
+        self.percent = percent
+        super().__init__()
 
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
             return None
-        if isinstance(value, int | float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             return Decimal(str(value)).quantize(Decimal("0.01"))
-        text = str(value).strip().rstrip("%").strip().replace(",", ".")
+        text = str(value).replace("\u00a0", " ").strip().removesuffix("%").strip()
+        if GROUPED.fullmatch(text):
+            group = GROUPED.fullmatch(text).group("group")
+            text = text.replace(group, "")
+        text = text.replace(" ", "").replace(",", ".")
         try:
-            return Decimal(text).quantize(Decimal("0.01"))
+            number = Decimal(text)
+            if not number.is_finite():
+                raise InvalidOperation
+            return number.quantize(Decimal("0.01"))
         except InvalidOperation:
             raise ValueError(_("“%(value)s” is not a number, e.g. 98,06.") % {"value": value}) from None
 
