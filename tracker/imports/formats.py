@@ -7,10 +7,8 @@ import csv
 import datetime
 import io
 
-import tablib
-from django.conf import settings
 from import_export.formats import base_formats
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
@@ -49,11 +47,7 @@ class SafeCSV(base_formats.CSV):
         return neutralise(value)
 
     def create_dataset(self, in_stream, **kwargs):
-        if is_stored(in_stream):
-            return Table.loads(in_stream if isinstance(in_stream, str) else in_stream.decode()).dataset()
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode("utf-8")
-        return super().create_dataset(in_stream.lstrip("\ufeff"), **kwargs)
+        return stored_dataset(in_stream)
 
 
 class SafeXLSX(base_formats.XLSX):
@@ -76,21 +70,7 @@ class SafeXLSX(base_formats.XLSX):
         return out.getvalue()
 
     def create_dataset(self, in_stream, **kwargs):
-        if is_stored(in_stream):
-            return Table.loads(in_stream if isinstance(in_stream, str) else in_stream.decode()).dataset()
-        # Files written row by row (ours, and many programs' exports) carry no sheet
-        # dimensions, and openpyxl then reads a row only as far as its last filled
-        # cell: pad each row to the header's width, or the row would be refused.
-        workbook = load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-        rows = workbook.active.iter_rows(values_only=True)
-        headers = list(next(rows, ()))
-        dataset = tablib.Dataset(headers=headers)
-        ignore_blanks = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
-        for row in rows:
-            values = list(row) + [None] * (len(headers) - len(row))
-            if not (ignore_blanks and all(value is None for value in values)):
-                dataset.append(values)
-        return dataset
+        return stored_dataset(in_stream)
 
     @staticmethod
     def cell(sheet, value, bold=False):
@@ -106,3 +86,13 @@ class SafeXLSX(base_formats.XLSX):
 
 
 IMPORT_FORMATS = [SafeXLSX, SafeCSV]
+
+
+def stored_dataset(stored):
+    """
+    The rows of a checked upload. Files are read once, by `reading.read_upload` when the
+    upload form is checked; what the library reads back between its steps is that table.
+    """
+    if not is_stored(stored):
+        raise ValueError("Only a table stored by the upload form can be read here; see tracker.imports.reading.")
+    return Table.loads(stored if isinstance(stored, str) else stored.decode()).dataset()
