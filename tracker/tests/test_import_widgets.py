@@ -1,0 +1,76 @@
+"""Cells as offices type them, read by the import widgets."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from tracker.imports.widgets import DateWidget, DecimalWidget, IntegerWidget
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("98,06", Decimal("98.06")),
+        ("98.06", Decimal("98.06")),
+        ("95,51%", Decimal("95.51")),
+        ("95,51 %", Decimal("95.51")),
+        ("1.234,5", Decimal("1234.50")),
+        ("1,234.5", Decimal("1234.50")),
+        ("1 234,5", Decimal("1234.50")),
+        ("1\u00a0234,5", Decimal("1234.50")),
+        ("1.234.567,89", Decimal("1234567.89")),
+        ("80.000", Decimal("80000.00")),
+        ("-1", Decimal("-1.00")),
+        (0.9551, Decimal("0.96")),
+        (100, Decimal("100.00")),
+    ],
+)
+def test_decimals_with_thousands_separators_and_comma_decimals(typed, read):
+    assert DecimalWidget().clean(typed) == read
+
+
+@pytest.mark.parametrize("typed", ["abc", "1,2,3", "NaN", "Infinity", "12..5", "1.23.4"])
+def test_what_is_not_a_number_says_so(typed):
+    with pytest.raises(ValueError) as error:
+        DecimalWidget().clean(typed)
+    assert str(error.value) == f"“{typed}” không phải là số, ví dụ 98,06."
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("80.000", 80000),
+        ("80,000", 80000),
+        ("80 000", 80000),
+        ("776", 776),
+        (776.0, 776),
+    ],
+)
+def test_whole_numbers_with_thousands_separators(typed, read):
+    assert IntegerWidget().clean(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("05/02/2024", datetime.date(2024, 2, 5)),
+        ("5.2.2024", datetime.date(2024, 2, 5)),
+        ("2024-02-05", datetime.date(2024, 2, 5)),
+        (datetime.datetime(2024, 2, 5), datetime.date(2024, 2, 5)),
+        (datetime.date(2024, 2, 5), datetime.date(2024, 2, 5)),
+        # A date cell that lost its format shows Excel's day number.
+        (45327, datetime.date(2024, 2, 5)),
+        (45327.0, datetime.date(2024, 2, 5)),
+        ("45327", datetime.date(2024, 2, 5)),
+    ],
+)
+def test_dates_as_text_cells_and_excel_day_numbers(typed, read):
+    assert DateWidget().clean(typed) == read
+
+
+@pytest.mark.parametrize("typed", ["31/02/2024", "3", "2024", "45327,5", "hôm qua"])
+def test_what_is_not_a_date_says_so(typed):
+    with pytest.raises(ValueError) as error:
+        DateWidget().clean(typed)
+    assert str(error.value) == f"“{typed}” không phải là ngày. Hãy ghi ngày/tháng/năm, ví dụ 05/02/2024."
