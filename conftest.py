@@ -1,5 +1,8 @@
 import pytest
 
+# Every response of every test is read for tracebacks, server paths and constraint names.
+pytest_plugins = ["tracker.tests.response_scanner"]
+
 
 @pytest.fixture
 def tree(db):

@@ -18,6 +18,7 @@ from activities.forms import SessionForm
 from activities.models import StudySession
 from tracker.periods import Quarter
 from tracker.versioning import CHANGED_MESSAGE, RecordChanged
+from tracker.views import PermissionDeniedWithReason
 from units.models import ALL, Unit, UnitKind, scope_of
 
 DOWNLOAD_FORMATS = ("xlsx", "csv")
@@ -27,7 +28,9 @@ def scope_root(request):
     """The unit whose subtree the user works in; None for a superuser over several roots."""
     scope = scope_of(request.user)
     if scope is None:
-        raise PermissionDenied(_("Your account is not attached to a unit yet. Ask the bloc's administrator."))
+        raise PermissionDeniedWithReason(
+            _("Your account is not attached to a unit yet. Ask the bloc's administrator.")
+        )
     if scope != ALL:
         return scope
     roots = list(Unit.objects.roots()[:2])

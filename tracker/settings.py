@@ -176,6 +176,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# A form whose token went stale: a Vietnamese page that says to reload it.
+CSRF_FAILURE_VIEW = "tracker.views.csrf_failure"
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for the same user name from the
 # same address, that pair is locked out for AXES_COOLOFF_HOURS. Successful login

@@ -16,3 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+handler403 = views.permission_denied
+handler500 = views.server_error

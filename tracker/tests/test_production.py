@@ -102,4 +102,10 @@ def test_deploy_then_serve_with_gunicorn_and_whitenoise(production):
     assert headers["Cache-Control"] == "max-age=315360000, public, immutable"
     assert headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(body) == (ROOT / "static" / "tracker" / "site.css").read_bytes()
+
+    # A wrong address: the Vietnamese 404 page, its stylesheet under the hashed name.
+    status, headers, body = get(port, "/khong-co-trang-nay/", **{"X-Forwarded-Proto": "https"})
+    assert (status, headers["Content-Language"]) == (404, "vi")
+    assert "<h1>Không tìm thấy trang</h1>" in body.decode()
+    assert f'<link rel="stylesheet" href="/static/{stylesheet}">' in body.decode()
     assert server.poll() is None
