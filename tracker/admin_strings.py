@@ -36,6 +36,10 @@ MISSING_IN_DJANGO_VI = [
     gettext_noop("Toggle theme (current theme: dark)"),
     gettext_noop("Toggle theme (current theme: light)"),
     gettext_noop("View selected %(model)s"),
+    # Django's catalogue has these two only as separate singular entries, so the
+    # change form's plural lookup finds neither and shows the English.
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1),
+    gettext_noop("Null characters are not allowed."),
 ]
 
 MISSING_IN_SIMPLE_HISTORY_VI = [
