@@ -6,16 +6,21 @@ The admins and their fields are read from admin.site._registry and from the form
 the pages render, so a new admin or a new field is tried without touching this file.
 """
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from activities.models import StudySession
+from activities.tests.factories import make_session
 from conftest import populate
 from tracker.tests.formposts import bad_values, form_data, with_value
-from units.models import Role, scope_of
+from units.models import Role, Unit, scope_of
 from units.services import UNIT_EDITOR_MODELS, user_grant
+from units.tests.factories import make_unit
 
 # django-axes' login logs are read-only lists; every other admin has forms.
 ADMINS = sorted(
@@ -26,6 +31,14 @@ EDITOR_MODELS = [
     model for model in ADMINS if (model._meta.app_label, model._meta.model_name) in UNIT_EDITOR_MODELS
 ]
 WATCHED_APPS = {"units", "activities", "auth", "admin"}
+# What must never reach a Vietnamese screen: Django's stock English for a form with
+# errors or a broken constraint, and the constraints' own names.
+NEVER_SHOWN = [
+    "Please correct",
+    "is violated",
+    "Null characters",
+    *(constraint.name for model in apps.get_models() for constraint in model._meta.constraints),
+]
 
 
 def admin_url(model, view, *args):
@@ -113,7 +126,13 @@ def post_and_check(client, url, data, index, bound_field, obj):
     form = forms_on_page(response)[index]
     if bound_field.name not in form.errors:
         return f"no error on the field; errors: {dict(form.errors)}"
-    return None
+    return shown_in_english(response)
+
+
+def shown_in_english(response):
+    body = response.content.decode()
+    found = [text for text in NEVER_SHOWN if text in body]
+    return f"the page shows {found}" if found else None
 
 
 @pytest.fixture
@@ -152,6 +171,7 @@ def test_an_admin_form_posted_empty_answers_with_errors(admin_client, records, m
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     assert row_counts() == counts
+    assert shown_in_english(response) is None
 
 
 @pytest.mark.parametrize("model", ADMINS, ids=lambda model: model._meta.label)
@@ -163,3 +183,89 @@ def test_a_change_form_posted_back_unchanged_saves(admin_client, records, model)
         admin_url(model, "change", obj.pk), form_data(page.content.decode(), "_form")
     )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+
+
+def session_post(unit, **fields):
+    return {
+        "unit": unit.pk,
+        "kind": "monthly",
+        "date": "25/11/2026",
+        "year": "",
+        "quarter": "",
+        "topic": "",
+        **fields,
+    }
+
+
+def test_a_session_without_date_or_quarter_is_told_what_to_give(admin_client, tree):
+    response = admin_client.post(admin_url(StudySession, "add"), session_post(tree["BDV"], date=""))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "__all__": ["Hãy nhập ngày, hoặc năm và quý khi không rõ ngày."]
+    }
+    body = response.content.decode()
+    assert "Vui lòng sửa các lỗi dưới đây." in body
+    assert shown_in_english(response) is None
+    assert StudySession.objects.count() == 0
+
+
+def test_a_session_the_unit_already_has_links_to_its_change_page(admin_client, tree):
+    existing = make_session(tree["BDV"], kind="monthly", date=datetime.date(2026, 11, 25), topic="")
+    response = admin_client.post(admin_url(StudySession, "add"), session_post(tree["BDV"]))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "date": [
+            "Đơn vị này đã có một buổi Sinh hoạt định kỳ ngày 25/11/2026. Hãy sửa buổi đó thay vì nhập lại; "
+            "nếu là một buổi khác trong cùng ngày, hãy ghi chủ đề riêng cho buổi này. "
+            f'<a href="/admin/activities/studysession/{existing.pk}/change/">Mở bản ghi đã có</a>'
+        ]
+    }
+    assert shown_in_english(response) is None
+    assert StudySession.objects.count() == 1
+
+
+def test_a_clash_message_escapes_what_was_typed(admin_client, tree):
+    first = make_unit(tree["STP"], name="<b>Chi bộ 3</b>")
+    data = {
+        "code": "STP-3",
+        "name": "<b>Chi bộ 3</b>",
+        "kind": "cell",
+        "parent": tree["STP"].pk,
+        "is_active": "on",
+    }
+    response = admin_client.post(admin_url(Unit, "add"), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": [
+            "Đơn vị cấp trên này đã có một đơn vị tên “&lt;b&gt;Chi bộ 3&lt;/b&gt;”. "
+            "Hãy sửa bản ghi đó thay vì nhập lại. "
+            f'<a href="/admin/units/unit/{first.pk}/change/">Mở bản ghi đã có</a>'
+        ]
+    }
+    assert "<b>Chi bộ 3" not in response.content.decode()
+
+
+def test_a_code_already_in_use_is_said_in_vietnamese(admin_client, tree):
+    response = admin_client.post(
+        admin_url(Unit, "add"),
+        {"code": "STP", "name": "Đảng bộ mới", "kind": "grassroots_cell", "parent": tree["BLOC"].pk},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"code": ["Mã này đã được dùng; hãy chọn mã khác."]}
+
+
+def test_a_clash_with_a_record_the_user_may_not_open_has_no_link(rf, tree):
+    """The admin links a clash to a record only for a user who may open it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from tracker.admin import AdminLinks
+
+    session = make_session(tree["BDV"])
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    assert AdminLinks(admin.site, request)(session) is None
+    alice, _created = user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR)
+    request.user = alice
+    assert AdminLinks(admin.site, request)(session) is None
+    request.user = get_user_model().objects.create_superuser("root", password="x")
+    assert AdminLinks(admin.site, request)(session) == f"/admin/activities/studysession/{session.pk}/change/"
