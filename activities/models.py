@@ -4,7 +4,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.constraints import choices_check, not_blank, unique_allowing_null, year_check
+from tracker.constraints import (
+    CHOICE_MESSAGE,
+    YEAR_MESSAGE,
+    Check,
+    Unique,
+    choices_check,
+    not_blank,
+    unique_allowing_null,
+    year_check,
+)
 from tracker.periods import QUARTER_CHOICES, Quarter, QuarterOf, YearOf, quarter_label
 from tracker.text import CodeField, DocumentCodeField, NFCCharField, NFCTextField
 from tracker.versioning import Versioned
@@ -21,15 +30,29 @@ class Qualifier(models.TextChoices):
 
 
 def percent_check(field, name):
-    return models.CheckConstraint(
+    return Check(
         condition=models.Q(**{f"{field}__isnull": True})
         | models.Q(**{f"{field}__gte": 0, f"{field}__lte": 100}),
         name=name,
+        field=field,
+        message=_("A percentage lies between 0 and 100."),
     )
 
 
 def period_check(start, end, name):
-    return models.CheckConstraint(condition=models.Q(**{f"{end}__gte": models.F(start)}), name=name)
+    return Check(
+        condition=models.Q(**{f"{end}__gte": models.F(start)}),
+        name=name,
+        field=end,
+        message=_("The period must end on or after its start."),
+    )
+
+
+QUARTER_MESSAGE = _("Choose quarter I, II, III or IV.")
+ON_TIME_MESSAGE = _("Dossiers resolved on time cannot exceed those resolved or received.")
+SESSION_REMEDY = _(
+    "Correct that session rather than logging it again; another session on the same day needs a topic of its own."
+)
 
 
 class UnitRecordQuerySet(ScopedQuerySet):
@@ -122,8 +145,11 @@ class Directive(Versioned):
             choices_check("kind", DirectiveKind, "directive_kind_valid"),
             not_blank("code", "directive_code_not_blank"),
             not_blank("title", "directive_title_not_blank"),
-            models.CheckConstraint(
-                condition=~models.Q(continues=models.F("pk")), name="directive_not_self_linked"
+            Check(
+                condition=~models.Q(continues=models.F("pk")),
+                name="directive_not_self_linked",
+                field="continues",
+                message=_("A document cannot continue itself."),
             ),
         ]
 
@@ -161,12 +187,22 @@ class Theme(Versioned):
         ordering = ["-year", "-quarter", "title"]
         constraints = [
             year_check("year", "theme_year_range"),
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
                 name="theme_quarter_range",
+                field="quarter",
+                message=QUARTER_MESSAGE,
             ),
             not_blank("title", "theme_title_not_blank"),
-            *unique_allowing_null("year", "title", optional="quarter", name="theme_natural_key"),
+            *unique_allowing_null(
+                "year",
+                "title",
+                optional="quarter",
+                name="theme_natural_key",
+                field="title",
+                message=_("Quarter %(quarter)s/%(year)s already has the theme “%(title)s”."),
+                message_when_null=_("The year %(year)s already has the whole-year theme “%(title)s”."),
+            ),
         ]
 
     def __str__(self):
@@ -257,36 +293,55 @@ class StudySession(Versioned):
         ]
         constraints = [
             choices_check("kind", SessionKind, "session_kind_valid"),
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(format="") | models.Q(format__in=SessionFormat.values),
                 name="session_format_valid",
+                field="format",
+                message=CHOICE_MESSAGE,
             ),
             year_check("year", "session_year_range"),
-            models.CheckConstraint(
-                condition=models.Q(quarter__gte=1, quarter__lte=4), name="session_quarter_range"
+            Check(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="session_quarter_range",
+                field="quarter",
+                message=QUARTER_MESSAGE,
             ),
             # The quarter is derived, never typed twice: a dated session's year and
             # quarter must be those of its date.
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(date__isnull=True)
                 | models.Q(year=YearOf("date"), quarter=QuarterOf("date")),
                 name="session_period_matches_date",
+                field="quarter",
+                message=_(
+                    "The year and quarter must be those of the date; leave them empty when the date is given."
+                ),
             ),
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(attended__isnull=True)
                 | models.Q(expected__isnull=True)
                 | models.Q(attended__lte=models.F("expected")),
                 name="session_attended_within_expected",
+                field="attended",
+                message=_("Attendance cannot exceed the number expected."),
             ),
-            models.UniqueConstraint(
+            Unique(
                 fields=["unit", "kind", "date", "topic"],
                 condition=models.Q(date__isnull=False),
                 name="session_natural_key_dated",
+                field="date",
+                message=_("This unit already has a %(kind)s session on %(date)s."),
+                remedy=SESSION_REMEDY,
             ),
-            models.UniqueConstraint(
+            Unique(
                 fields=["unit", "kind", "year", "quarter", "topic"],
                 condition=models.Q(date__isnull=True),
                 name="session_natural_key_undated",
+                field="quarter",
+                message=_(
+                    "This unit already has an undated %(kind)s session in quarter %(quarter)s/%(year)s."
+                ),
+                remedy=SESSION_REMEDY,
             ),
         ]
 
@@ -371,12 +426,19 @@ class Initiative(Versioned):
             choices_check("group", InitiativeGroup, "initiative_group_valid"),
             choices_check("status", InitiativeStatus, "initiative_status_valid"),
             not_blank("title", "initiative_title_not_blank"),
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(start_year__isnull=True)
                 | models.Q(start_year__gte=1930, start_year__lte=2100),
                 name="initiative_start_year_range",
+                field="start_year",
+                message=YEAR_MESSAGE,
             ),
-            models.UniqueConstraint(fields=["unit", "title"], name="initiative_natural_key"),
+            Unique(
+                fields=["unit", "title"],
+                name="initiative_natural_key",
+                field="title",
+                message=_("This unit already has a good model named “%(title)s”."),
+            ),
         ]
 
     def __str__(self):
@@ -402,8 +464,11 @@ class InitiativeEvaluation(Versioned):
         constraints = [
             not_blank("evaluator", "evaluation_evaluator_not_blank"),
             not_blank("result", "evaluation_result_not_blank"),
-            models.UniqueConstraint(
-                fields=["initiative", "evaluated_on", "evaluator"], name="evaluation_natural_key"
+            Unique(
+                fields=["initiative", "evaluated_on", "evaluator"],
+                name="evaluation_natural_key",
+                field="evaluator",
+                message=_("%(evaluator)s already evaluated this good model on %(evaluated_on)s."),
             ),
         ]
 
@@ -454,12 +519,21 @@ class Outreach(Versioned):
             choices_check("channel", OutreachChannel, "outreach_channel_valid"),
             not_blank("title", "outreach_title_not_blank"),
             # A single post has a date; only a regular column may go without one.
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(published_on__isnull=False) | models.Q(is_regular=True),
                 name="outreach_dated_unless_regular",
+                field="published_on",
+                message=_("Give the date it was published; only a regular column may go without one."),
             ),
             *unique_allowing_null(
-                "unit", "channel", "title", optional="published_on", name="outreach_natural_key"
+                "unit",
+                "channel",
+                "title",
+                optional="published_on",
+                name="outreach_natural_key",
+                field="title",
+                message=_("This unit already has “%(title)s” on %(channel)s, published on %(published_on)s."),
+                message_when_null=_("This unit already has the regular column “%(title)s” on %(channel)s."),
             ),
         ]
 
@@ -498,7 +572,12 @@ class Exemplar(Versioned):
         constraints = [
             not_blank("name", "exemplar_name_not_blank"),
             not_blank("deed", "exemplar_deed_not_blank"),
-            models.UniqueConstraint(fields=["unit", "name", "recognised_on"], name="exemplar_natural_key"),
+            Unique(
+                fields=["unit", "name", "recognised_on"],
+                name="exemplar_natural_key",
+                field="name",
+                message=_("This unit already recognised “%(name)s” on %(recognised_on)s."),
+            ),
         ]
 
     def __str__(self):
@@ -567,28 +646,41 @@ class ServiceFigure(Versioned):
             ],
             not_blank("agency", "service_agency_not_blank"),
             period_check("period_start", "period_end", "service_period_ordered"),
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(carried_over__lte=models.F("received")),
                 name="service_carried_over_within_received",
+                field="carried_over",
+                message=_("Carried-over dossiers are part of those received, so cannot exceed them."),
             ),
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(resolved__isnull=True) | models.Q(resolved__lte=models.F("received")),
                 name="service_resolved_within_received",
+                field="resolved",
+                message=_("Resolved dossiers cannot exceed those received."),
             ),
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(on_time__isnull=True) | models.Q(on_time__lte=models.F("received")),
                 name="service_on_time_within_received",
+                field="on_time",
+                message=ON_TIME_MESSAGE,
             ),
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(on_time__isnull=True)
                 | models.Q(resolved__isnull=True)
                 | models.Q(on_time__lte=models.F("resolved")),
                 name="service_on_time_within_resolved",
+                field="on_time",
+                message=ON_TIME_MESSAGE,
             ),
             percent_check("on_time_rate", "service_on_time_rate_percent"),
             percent_check("one_stop_rate", "service_one_stop_rate_percent"),
-            models.UniqueConstraint(
-                fields=["unit", "agency", "period_start", "period_end"], name="service_natural_key"
+            Unique(
+                fields=["unit", "agency", "period_start", "period_end"],
+                name="service_natural_key",
+                field="agency",
+                message=_(
+                    "This unit already has the figures of %(agency)s from %(period_start)s to %(period_end)s."
+                ),
             ),
         ]
 
@@ -609,7 +701,7 @@ class ServiceFigure(Versioned):
         if self.on_time is not None:
             ceiling = self.resolved if self.resolved is not None else self.received
             if ceiling is not None and self.on_time > ceiling:
-                errors["on_time"] = _("Dossiers resolved on time cannot exceed those resolved or received.")
+                errors["on_time"] = ON_TIME_MESSAGE
         if errors:
             raise ValidationError(errors)
 
@@ -669,10 +761,18 @@ class DeclaredFigure(Versioned):
         constraints = [
             choices_check("metric", Metric, "declared_metric_valid"),
             choices_check("qualifier", Qualifier, "declared_qualifier_valid"),
-            models.CheckConstraint(condition=models.Q(value__gte=0), name="declared_value_not_negative"),
+            Check(
+                condition=models.Q(value__gte=0),
+                name="declared_value_not_negative",
+                field="value",
+                message=_("A declared figure cannot be negative."),
+            ),
             period_check("period_start", "period_end", "declared_period_ordered"),
-            models.UniqueConstraint(
-                fields=["unit", "metric", "period_start", "period_end"], name="declared_natural_key"
+            Unique(
+                fields=["unit", "metric", "period_start", "period_end"],
+                name="declared_natural_key",
+                field="metric",
+                message=_("This unit already declared “%(metric)s” from %(period_start)s to %(period_end)s."),
             ),
         ]
 

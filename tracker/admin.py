@@ -4,11 +4,14 @@ unit-subtree, year and quarter filters, and search that finds a name whichever
 Unicode form it was typed in.
 """
 
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib.admin import helpers, widgets
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,19 +19,105 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from tracker.constraints import DuplicateLinksMixin
 from tracker.periods import QUARTER_CHOICES
-from tracker.text import nfc
+from tracker.text import nfc, refuse_controls
 from tracker.versioning import CHANGED_MESSAGE, RecordChanged, VersionedForm
 from units.models import ALL, SEGMENT, Unit, scope_of
 
 
-class ScopedFormMixin:
+def is_key(field, value):
+    """Whether `value`, as posted, can be looked up in `field` (a key column) at all."""
+    try:
+        key = field.to_python(value)
+    except ValidationError:
+        return False
+    return not isinstance(key, int) or -(2**63) <= key < 2**63
+
+
+class AutocompleteSelect(widgets.AutocompleteSelect):
+    """
+    Django's autocomplete looks the posted id up as typed to show it again: "abc" or a
+    30-digit number for a numeric key is a 500 instead of the form's own error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        return super().optgroups(name, [item for item in value if is_key(target, item)], attr)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django filters by the posted ids as typed: a 30-digit id overflows SQLite's integers."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for item in value:
+            if not is_key(target, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
+class AdminLinks:
+    """The admin page of a record, for a user who may open it: what a duplicate's message links to."""
+
+    def __init__(self, admin_site, request):
+        self.admin_site, self.request = admin_site, request
+
+    def __call__(self, record):
+        model_admin = self.admin_site._registry.get(type(record))
+        if model_admin is None or not model_admin.has_view_or_change_permission(self.request, record):
+            return None
+        opts = record._meta
+        try:
+            return reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change",
+                args=[record.pk],
+                current_app=self.admin_site.name,
+            )
+        except NoReverseMatch:
+            return None
+
+
+class AdminForm(DuplicateLinksMixin, VersionedForm):
+    """The form of every project admin: versioned, and a natural-key clash links to the record."""
+
+
+class FormFieldsMixin:
+    """
+    Every admin form field (model admins and inlines) answers bad input with its own
+    error: text inputs refuse control characters, autocompletes survive a typed id.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(formfield, forms.CharField):
+            refuse_controls(formfield)
+        if isinstance(formfield, forms.TypedChoiceField) and not isinstance(db_field, models.CharField):
+            # A number chosen from a list (a quarter) left empty is None, not "", which
+            # no integer column takes; the model then says what is missing.
+            formfield.empty_value = None
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedFormMixin(FormFieldsMixin):
     """
     Rows and foreign-key choices limited to what the user may see (ModelAdmin and
     inlines); forms that carry the record's version, so that a stale copy is refused.
     """
 
-    form = VersionedForm
+    form = AdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_fieldsets(self, request, obj=None):
@@ -49,6 +138,16 @@ class ScopedFormMixin:
         if "queryset" not in kwargs and hasattr(manager, "visible_to"):
             kwargs["queryset"] = manager.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.link_to = AdminLinks(self.admin_site, request)
+        return form
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.link_to = AdminLinks(self.admin_site, request)
+        return formset
 
 
 class HistoryContextHelper(HistoricalRecordContextHelper):

@@ -36,6 +36,23 @@ MISSING_IN_DJANGO_VI = [
     gettext_noop("Toggle theme (current theme: dark)"),
     gettext_noop("Toggle theme (current theme: light)"),
     gettext_noop("View selected %(model)s"),
+    # Django's catalogue has these two only as separate singular entries, so the
+    # change form's plural lookup finds neither and shows the English.
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1),
+    gettext_noop("Null characters are not allowed."),
+    # The user form's help texts and password check, new in recent Django versions.
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Reset password"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, they may still "
+        "be able to authenticate using other backends, such as Single Sign-On or LDAP."
+    ),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        1,
+    ),
 ]
 
 MISSING_IN_SIMPLE_HISTORY_VI = [

@@ -10,7 +10,7 @@ text field stores NFC and every lookup is normalised the same way.
 import re
 import unicodedata
 
-from django.core.validators import RegexValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,31 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def strip_controls(value):
     """A string without the control characters no document can hold."""
     return CONTROL_CHARACTERS.sub("", value)
+
+
+validate_no_controls = RegexValidator(
+    CONTROL_CHARACTERS,
+    _(
+        "This text holds invisible control characters, usually brought by pasting from "
+        "another program. Delete the pasted part and type it again."
+    ),
+    code="control_characters",
+    inverse_match=True,
+)
+
+
+def refuse_controls(formfield):
+    """
+    Make a form's text input refuse control characters, NUL included, with one message
+    (Django's own refuses only NUL, in English). Stored text is stripped of them too,
+    but a form says so rather than change what was typed behind the user's back.
+    """
+    formfield.validators = [
+        validator
+        for validator in formfield.validators
+        if not isinstance(validator, ProhibitNullCharactersValidator)
+    ] + [validate_no_controls]
+    return formfield
 
 
 def nfc(value):
@@ -69,6 +94,7 @@ class CodeField(NFCCharField):
     """A short natural key such as a unit code: trimmed, upper case, no accents."""
 
     default_validators = [validate_code]
+    default_error_messages = {"unique": _("This code is already in use; choose another.")}
 
     def to_python(self, value):
         value = super().to_python(value)

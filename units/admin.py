@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import BaseAdmin, ScopedInline, UnitSubtreeFilter, year_filter
+from tracker.admin import BaseAdmin, FormFieldsMixin, ScopedInline, UnitSubtreeFilter, year_filter
 from tracker.imports.admin import TrackerImportExportMixin
 
 from .models import ALL, MemberCount, Membership, Official, Position, Unit, scope_of
@@ -93,17 +95,23 @@ class PositionAdmin(BaseAdmin):
     autocomplete_fields = ["official", "unit", "source"]
 
 
-class MembershipInline(admin.StackedInline):
+class MembershipInline(FormFieldsMixin, admin.StackedInline):
     model = Membership
     can_delete = False
     autocomplete_fields = ["unit"]
 
 
 admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(FormFieldsMixin, DjangoGroupAdmin):
+    pass
 
 
 @admin.register(get_user_model())
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(FormFieldsMixin, DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "unit", "role", "is_active", "last_login"]
     list_select_related = ["membership__unit"]

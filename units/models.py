@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from tracker.constraints import choices_check, not_blank, unique_allowing_null, year_check
+from tracker.constraints import Check, Unique, choices_check, not_blank, unique_allowing_null, year_check
 from tracker.periods import YearOf
 from tracker.text import CodeField, NFCCharField, NFCTextField, ascii_fold
 from tracker.versioning import Versioned
@@ -188,19 +188,36 @@ class Unit(Versioned):
         constraints = [
             choices_check("kind", UnitKind, "unit_kind_valid"),
             not_blank("code", "unit_code_not_blank"),
-            models.CheckConstraint(condition=models.Q(code=Upper("code")), name="unit_code_upper"),
+            Check(
+                condition=models.Q(code=Upper("code")),
+                name="unit_code_upper",
+                field="code",
+                message=_("Write the code in capital letters."),
+            ),
             not_blank("name", "unit_name_not_blank"),
             not_blank("path", "unit_path_not_blank"),
             # The bloc committee is the root; every other unit has a parent.
-            models.CheckConstraint(
+            Check(
                 condition=(
                     models.Q(kind="bloc", parent__isnull=True)
                     | (~models.Q(kind="bloc") & models.Q(parent__isnull=False))
                 ),
                 name="unit_root_is_bloc",
+                field="parent",
+                message=_("The bloc committee has no parent unit, and every other unit has one."),
             ),
-            models.CheckConstraint(condition=~models.Q(parent=models.F("pk")), name="unit_not_own_parent"),
-            models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_among_siblings"),
+            Check(
+                condition=~models.Q(parent=models.F("pk")),
+                name="unit_not_own_parent",
+                field="parent",
+                message=_("A unit cannot be its own parent unit."),
+            ),
+            Unique(
+                fields=["parent", "name"],
+                name="unit_name_unique_among_siblings",
+                field="name",
+                message=_("The parent unit already has a unit named “%(name)s”."),
+            ),
         ]
 
     def __str__(self):
@@ -301,11 +318,18 @@ class MemberCount(Versioned):
         verbose_name_plural = _("member counts")
         ordering = ["unit__path", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="member_count_one_per_unit_year"),
+            Unique(
+                fields=["unit", "year"],
+                name="member_count_one_per_unit_year",
+                field="year",
+                message=_("This unit already has its member count for %(year)s."),
+            ),
             year_check("year", "member_count_year_range"),
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(as_of__isnull=True) | models.Q(year=YearOf("as_of")),
                 name="member_count_as_of_in_year",
+                field="as_of",
+                message=_("The as-of date must fall within the year of the count."),
             ),
         ]
 
@@ -400,14 +424,28 @@ class Position(Versioned):
         constraints = [
             choices_check("kind", PositionKind, "position_kind_valid"),
             not_blank("title", "position_title_not_blank"),
-            models.CheckConstraint(
+            Check(
                 condition=models.Q(start_date__isnull=True)
                 | models.Q(end_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="position_ends_after_start",
+                field="end_date",
+                message=_("The end date cannot come before the start date."),
             ),
             *unique_allowing_null(
-                "official", "unit", "kind", "title", optional="start_date", name="position_natural_key"
+                "official",
+                "unit",
+                "kind",
+                "title",
+                optional="start_date",
+                name="position_natural_key",
+                field="title",
+                message=_(
+                    "This official already holds the title “%(title)s” in %(unit)s from %(start_date)s."
+                ),
+                message_when_null=_(
+                    "This official already holds the title “%(title)s” in %(unit)s, without a start date."
+                ),
             ),
         ]
 
