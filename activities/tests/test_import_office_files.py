@@ -390,3 +390,63 @@ def test_a_column_given_twice_is_refused(client, alice):
     assert response.context["form"].errors == {
         "import_file": ["Dòng 1 có cột “Ngày” hai lần. Hãy giữ lại một cột."]
     }
+
+
+# Rows that break a rule the database keeps: caught with the row, before anything is written.
+
+DECLARED_HEADER = "Mã đơn vị,Chỉ tiêu,Giá trị,Mức độ,Từ ngày,Đến ngày\r\n"
+FIGURES_HEADER = "Mã đơn vị,Cơ quan,Từ ngày,Đến ngày,Tiếp nhận (kể cả chuyển sang),Kỳ trước chuyển sang,Đã giải quyết,Đúng hạn và trước hạn,Tỷ lệ đúng hạn (%)\r\n"
+
+
+def check(client, model_name, text):
+    response = client.post(
+        reverse(f"admin:activities_{model_name}_import"),
+        {"import_file": SimpleUploadedFile("a.csv", text.encode()), "format": CSV, "resource": "0"},
+    )
+    assert response.status_code == 200
+    assert response.context.get("confirm_form") is None
+    return errors_of(response)
+
+
+def test_a_negative_declared_figure_is_a_row_error(client, alice):
+    from activities.models import DeclaredFigure
+
+    text = DECLARED_HEADER + "STP,Số buổi sinh hoạt chuyên đề đã tổ chức,-1,đúng,01/01/2024,31/03/2024\r\n"
+    assert check(client, "declaredfigure", text) == [(2, "Giá trị", "Số liệu báo cáo không được là số âm.")]
+    assert DeclaredFigure.objects.count() == 0
+
+
+def test_an_on_time_rate_above_100_and_more_on_time_than_resolved_are_row_errors(client, alice):
+    text = FIGURES_HEADER + (
+        "STP,Sở Tư pháp,01/01/2024,31/03/2024,100,0,80,80,98\r\n"
+        "STP,Sở Y tế,01/01/2024,31/03/2024,100,0,80,90,150%\r\n"
+    )
+    assert check(client, "servicefigure", text) == [
+        (
+            3,
+            "Đúng hạn và trước hạn",
+            "Số hồ sơ giải quyết đúng hạn không được vượt quá số hồ sơ đã giải quyết hoặc số hồ sơ tiếp nhận.",
+        ),
+        (3, "Tỷ lệ đúng hạn (%)", "Tỷ lệ phải nằm trong khoảng từ 0 đến 100."),
+    ]
+    assert ServiceFigure.objects.count() == 0
+
+
+def test_a_failed_write_is_explained_without_the_databases_words():
+    from django.db import IntegrityError
+
+    from tracker.imports.resources import explain
+
+    assert explain(IntegrityError("CHECK constraint failed: declared_value_not_negative")) == (
+        "Số liệu báo cáo không được là số âm."
+    )
+    assert explain(
+        IntegrityError('duplicate key value violates unique constraint "session_natural_key_dated"')
+    ) == ("có dòng trùng với một buổi sinh hoạt đã có")
+    assert explain(IntegrityError("UNIQUE constraint failed: activities_studysession.unit_id")) == (
+        "có dòng trùng với bản ghi đã có, hoặc trái với quy định về dữ liệu"
+    )
+    assert (
+        explain(OSError("disk full"))
+        == "cơ sở dữ liệu không nhận các dòng này; hãy thử lại hoặc báo quản trị viên"
+    )

@@ -94,5 +94,7 @@ def stored_dataset(stored):
     upload form is checked; what the library reads back between its steps is that table.
     """
     if not is_stored(stored):
-        raise ValueError("Only a table stored by the upload form can be read here; see tracker.imports.reading.")
+        raise ValueError(
+            "Only a table stored by the upload form can be read here; see tracker.imports.reading."
+        )
     return Table.loads(stored if isinstance(stored, str) else stored.decode()).dataset()
