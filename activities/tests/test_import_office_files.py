@@ -164,6 +164,11 @@ def test_bad_rows_of_a_calc_sheet_are_named_by_their_row_in_the_sheet(client, al
     assert response.context.get("confirm_form") is None
     body = response.content.decode()
     assert "<td>5</td>" in body and "<td>6</td>" in body
+    # The sheet has no "Quý" column: its cell is blank in the error table, not "---".
+    result = response.context["result"]
+    quarter = result.diff_headers.index("Quý")
+    assert [row.values[quarter] for row in result.invalid_rows] == ["", ""]
+    assert "---" not in body
     assert StudySession.objects.count() == 0
 
 

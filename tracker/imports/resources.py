@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.utils.translation import gettext as _
 from import_export import resources
-from import_export.results import RowResult
+from import_export.results import InvalidRow, Result, RowResult
 
 from tracker.constraints import check_constraints_in_python
 from tracker.history import bulk_create_with_history, bulk_update_with_history
@@ -23,6 +23,13 @@ from .reading import Columns
 from .widgets import ChoiceWidget, CodeWidget, DateWidget, YesNoWidget
 
 logger = logging.getLogger(__name__)
+
+
+class TrackerResult(Result):
+    def append_invalid_row(self, number, row, validation_error):
+        # The row as the file has it: a column the file lacks is blank, not the library's "---".
+        values = tuple(shown(row.get(column)) for column in self.diff_headers)
+        self.invalid_rows.append(InvalidRow(number=number, validation_error=validation_error, values=values))
 
 
 class TrackerRowResult(RowResult):
@@ -197,6 +204,9 @@ class TrackerResource(resources.ModelResource):
 
     def get_row_result_class(self):
         return TrackerRowResult
+
+    def get_result_class(self):
+        return TrackerResult
 
     def get_import_fields(self):
         # The library asks for these twice a row; they do not change during an import.
