@@ -43,7 +43,7 @@ class SessionForm(VersionedForm):
         }
 
     not_duplicate = forms.BooleanField(
-        label=_("Save anyway: this is not a duplicate session"), required=False
+        label=_("Save anyway: this is not a duplicate session"), label_suffix="", required=False
     )
 
     def __init__(self, *args, user, **kwargs):

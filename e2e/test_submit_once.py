@@ -129,3 +129,35 @@ def test_the_upload_button_comes_back_when_the_page_is_shown_again(page, live_se
     held[0].continue_()
     page.unroute("**/studysession/import/")
     expect(page.locator("input[name=confirm]")).to_have_value("Xác nhận nhập")
+
+
+def test_the_session_form_warns_of_a_possible_duplicate_and_saves_once_when_told(
+    page, live_server, people, shoot
+):
+    log_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/sessions/new/?unit=STP-VP")
+    page.select_option("#id_kind", "monthly")
+    page.fill("#id_date", "25/01/2024")
+    page.fill("#id_topic", "Họp chi bộ tháng Một")
+    page.get_by_role("button", name="Lưu").click()
+
+    warning = page.locator("#field-not_duplicate")
+    expect(warning).to_contain_text("Chi bộ VP STP đã có buổi “Sinh hoạt định kỳ” ngày 25/01/2024:")
+    expect(warning.get_by_role("link")).to_have_text(
+        "Sinh hoạt định kỳ — Chi bộ VP STP — 25/01/2024: monthly 2024-01-25"
+    )
+    shoot("session-possible-duplicate")
+    before = StudySession.objects.count()
+    page.get_by_label("Vẫn lưu: đây không phải buổi trùng").check()
+
+    save = page.get_by_role("button", name="Lưu")
+    held = hold(page, "**/sessions/new/**")
+    states = watch(page, "form.session-form button[type=submit]")
+    click(page, save, count=2)
+    page.wait_for_timeout(800)
+    assert len(held) == 1
+    assert states[-1] == ("Đang xử lý…", "disabled")
+    held[0].continue_()
+    page.unroute("**/sessions/new/**")
+    page.wait_for_url(f"{live_server.url}/units/STP-VP/2024/q1/")
+    assert StudySession.objects.count() == before + 1

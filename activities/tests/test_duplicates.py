@@ -53,7 +53,7 @@ class TestSessionForm:
             "monthly 2024-01-25</a>"
         )
         assert link in body
-        assert f'<label for="id_not_duplicate">{NOT_DUPLICATE}:</label>' in body
+        assert f'<label for="id_not_duplicate">{NOT_DUPLICATE}</label>' in body
         assert StudySession.objects.count() == before
 
         saved = client.post("/sessions/new/", {**post, "not_duplicate": "on"})
