@@ -225,8 +225,11 @@ class TrackerImportExportMixin(ImportExportMixin):
             dataset = input_format.create_dataset(storage.read())
             with transaction.atomic():
                 result = self.process_dataset(dataset, confirm_form, request, **kwargs)
-                unconfirmed = getattr(result, "possible_duplicates", 0) and not confirm_form.cleaned_data.get(
-                    "accept_duplicates"
+                failed = result.has_errors() or result.has_validation_errors()
+                unconfirmed = (
+                    not failed
+                    and getattr(result, "possible_duplicates", 0)
+                    and not confirm_form.cleaned_data.get("accept_duplicates")
                 )
                 if unconfirmed:
                     transaction.set_rollback(True)
@@ -236,7 +239,7 @@ class TrackerImportExportMixin(ImportExportMixin):
         if unconfirmed:
             storage.release()
             return self.preview_again(request, confirm_form, result)
-        if result.has_errors() or result.has_validation_errors():
+        if failed:
             storage.remove()  # nothing was written; the message asks for the file again
         else:
             storage.mark_imported()
