@@ -2,8 +2,10 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from activities.duplicates import occasion_of, same_occasion
 from activities.models import StudySession, Theme
 from tracker.constraints import DuplicateLinksMixin
+from tracker.periods import Quarter
 from tracker.text import refuse_controls
 from tracker.versioning import VersionedForm
 from tracker.widgets import PlainSelect
@@ -44,6 +46,10 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
             "minutes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    not_duplicate = forms.BooleanField(
+        label=_("Save anyway: this is not a duplicate session"), label_suffix="", required=False
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -73,4 +79,56 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
         if theme is not None and not cleaned.get("topic"):
             # A thematic session's topic is its theme unless the unit names it otherwise.
             cleaned["topic"] = theme.title
+        self.check_duplicates(cleaned)
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The very same session (its natural key) is an error of its own, with a link to
+        # it: asking "is it another session?" beside it would only confuse.
+        clash = any(error.code == "duplicate" for errors in self.errors.as_data().values() for error in errors)
+        if clash and "not_duplicate" in self.errors:
+            del self.errors["not_duplicate"]
+            self.duplicates = []
+
+    def check_duplicates(self, cleaned):
+        """
+        A session the unit may have logged already (same kind and day; a thematic one
+        in the same quarter): listed in `duplicates`, and saved only when the user says
+        it is another one. A correction that keeps the day and kind is not asked again.
+        """
+        self.duplicates = []
+        unit = cleaned.get("unit")
+        new = StudySession(
+            pk=self.instance.pk,
+            unit_id=unit.pk if unit else None,
+            kind=cleaned.get("kind"),
+            date=cleaned.get("date"),
+            year=cleaned.get("year"),
+            quarter=cleaned.get("quarter"),
+        )
+        key = occasion_of(new)
+        if key is None or (self.instance.pk is not None and key == occasion_of(self.instance)):
+            return
+        self.duplicates = list(same_occasion(new))
+        if not self.duplicates:
+            return
+        if new.kind == StudySession.Kind.THEMATIC:
+            self.duplicate_notice = _("%(unit)s already has a thematic session in %(quarter)s:") % {
+                "unit": unit,
+                "quarter": Quarter(key[2], key[3]).label,
+            }
+        else:
+            self.duplicate_notice = _("%(unit)s already has a “%(kind)s” on %(date)s:") % {
+                "unit": unit,
+                "kind": new.get_kind_display(),
+                "date": new.date.strftime("%d/%m/%Y"),
+            }
+        if not cleaned.get("not_duplicate"):
+            self.add_error(
+                "not_duplicate",
+                _(
+                    "Check the session listed above. If this is another session, tick “%(choice)s” and save again."
+                )
+                % {"choice": self.fields["not_duplicate"].label},
+            )

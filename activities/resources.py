@@ -1,5 +1,7 @@
 """Import and export columns for the activity records (django-import-export)."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
@@ -18,6 +20,7 @@ from tracker.imports.widgets import (
 from tracker.periods import Quarter
 from units.models import Official, Unit
 
+from .duplicates import occasion, occasion_of
 from .models import (
     DeclaredFigure,
     Directive,
@@ -144,7 +147,36 @@ class StudySessionResource(TrackerResource):
             if quarter is not None:
                 years.add(quarter.year)
         sessions = StudySession.objects.filter(unit__in=list(units), year__in=years).select_related("unit")
+        # The same query serves the possible duplicates: one for the whole file.
+        self.stored_occasions = defaultdict(list)
+        self.file_occasions = defaultdict(list)
+        for session in sessions:
+            key = occasion_of(session)
+            if key is not None:
+                self.stored_occasions[key].append(session)
         return {self.key_of(session): session for session in sessions}
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        if row_result.import_type != row_result.IMPORT_TYPE_NEW:
+            return  # a row that updates or repeats a stored session adds no meeting
+        unit_id, kind, date, *rest = self.cached_key(row)
+        key = occasion(unit_id, kind, date, *(rest[:2] if date is None else ()))
+        if key is not None:
+            row_result.row_in_file = kwargs["row_number"] + 1  # as in the spreadsheet, header is row 1
+            self.file_occasions[key].append(row_result)
+
+    def after_import(self, dataset, result, **kwargs):
+        """Mark new rows that may be a session already recorded, or another row of the file."""
+        super().after_import(dataset, result, **kwargs)
+        result.possible_duplicates = 0
+        for key, rows in self.file_occasions.items():
+            stored = self.stored_occasions.get(key, [])
+            for row_result in rows:
+                row_result.duplicate_sessions = stored
+                row_result.duplicate_rows = [other.row_in_file for other in rows if other is not row_result]
+                if stored or row_result.duplicate_rows:
+                    result.possible_duplicates += 1
 
 
 class OutreachResource(TrackerResource):

@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
+    path("sessions/<int:pk>/delete/", views.session_delete, name="session-delete"),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from activities import charts, docx_report, report_tables, reports, rules
 from activities import quarter_document as documents
@@ -249,7 +250,31 @@ def session_edit(request, pk):
         else:
             messages.success(request, _("The session was saved."))
             return redirect(unit_quarter_url(session))
-    return render(request, "activities/session_form.html", {"form": form, "session": session})
+    return render(
+        request,
+        "activities/session_form.html",
+        {
+            "form": form,
+            "session": session,
+            "can_delete": request.user.has_perm("activities.delete_studysession"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_delete(request, pk):
+    """A wrong entry removed by its unit, after a confirmation; the audit history keeps it."""
+    if not request.user.has_perm("activities.delete_studysession"):
+        raise PermissionDenied
+    scope_root(request)
+    session = get_object_or_404(StudySession.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    if request.method == "POST":
+        back = unit_quarter_url(session)
+        session.delete()
+        messages.success(request, _("The session was deleted. It remains in the audit history."))
+        return redirect(back)
+    return render(request, "activities/session_confirm_delete.html", {"session": session})
 
 
 def initial_for(request):

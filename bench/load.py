@@ -288,6 +288,8 @@ class VirtualUser:
                 "format": "in_person",
                 "attended": "18",
                 "expected": "20",
+                # Every save is one more session of the day: said to be no duplicate.
+                "not_duplicate": "on",
             },
         )
         return status == 302

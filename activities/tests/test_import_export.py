@@ -205,7 +205,7 @@ class TestImport:
         ]
 
     def test_same_file_twice_changes_nothing(self, client, alice, tree):
-        rows = [row(), row(date="", quarter="Quý I/2024", topic="Không ngày")]
+        rows = [row(), row(kind="Sinh hoạt định kỳ", date="", quarter="Quý I/2024", topic="Không ngày")]
         import_file(client, xlsx_file(rows), XLSX)
         history = StudySession.history.count()
         response = dry_run(client, xlsx_file(rows), XLSX)
@@ -215,7 +215,7 @@ class TestImport:
         assert StudySession.history.count() == history
 
     def test_imported_rows_are_in_the_history_with_the_importer(self, client, alice, tree):
-        import_file(client, xlsx_file([row(), row(topic="Khác")]), XLSX)
+        import_file(client, xlsx_file([row(), row(kind="Sinh hoạt định kỳ", topic="Khác")]), XLSX)
         records = StudySession.history.order_by("topic")
         assert [(h.topic, h.history_type, h.history_user.username) for h in records] == [
             ("Khác", "+", "alice"),
@@ -277,7 +277,8 @@ class TestErrors:
         from activities.resources import StudySessionResource
         from tracker.imports import resources as imports
 
-        response = dry_run(client, csv_file([row(topic=str(n)) for n in range(5)]), CSV)
+        rows = [row(kind="Sinh hoạt định kỳ", date=f"2{n}/02/2024", topic=str(n)) for n in range(5)]
+        response = dry_run(client, csv_file(rows), CSV)
         # Rows are written two at a time; the second batch fails.
         monkeypatch.setattr(StudySessionResource._meta, "batch_size", 2)
         batches = []

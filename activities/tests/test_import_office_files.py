@@ -277,7 +277,7 @@ def test_separator_only_lines_and_control_characters_in_a_csv(client, alice):
         ";".join(HEADERS),
         ";".join(row(topic="Về\x00 văn\x0b hóa")),
         ";" * (len(HEADERS) - 1),
-        ";".join(row(topic="Khác", date="45356")),  # a date cell that lost its format: Excel's day number
+        ";".join(row(kind="Sinh hoạt định kỳ", topic="Khác", date="45356")),  # Excel's day number of a date
         ";" * (len(HEADERS) - 1),
     ]
     response = dry_run(client, SimpleUploadedFile("a.csv", "\r\n".join(lines).encode("utf-8")), CSV)

@@ -11,18 +11,21 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
-from import_export.forms import ExportForm, ImportForm
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .formats import IMPORT_FORMATS, SafeXLSX
 from .reading import FileRefused, read_upload
+from .storage import ClaimableTempStorage, UploadState
 
 logger = logging.getLogger(__name__)
 
@@ -206,3 +209,109 @@ class TrackerImportExportMixin(ImportExportMixin):
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
+
+    # The confirm step. It claims the stored upload before reading it, so that a
+    # second confirm of the same upload (a double click, a reload, another tab) is
+    # told what became of it instead of importing it twice or failing on a file the
+    # first one removed. Rows marked as possible duplicates need an explicit choice.
+
+    tmp_storage_class = ClaimableTempStorage
+
+    def get_confirm_form_class(self, request):
+        return TrackerConfirmImportForm
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        format_class = self.confirmed_format(confirm_form, request)
+        if format_class is None:
+            return self.refuse_confirm(request, UploadState.UNKNOWN)
+        input_format = format_class(encoding=self.from_encoding)
+        storage = self.get_tmp_storage_class()(
+            name=confirm_form.cleaned_data["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        if not storage.claim():
+            return self.refuse_confirm(request, storage.state())
+        try:
+            dataset = input_format.create_dataset(storage.read())
+            with transaction.atomic():
+                result = self.process_dataset(dataset, confirm_form, request, **kwargs)
+                failed = result.has_errors() or result.has_validation_errors()
+                unconfirmed = (
+                    not failed
+                    and getattr(result, "possible_duplicates", 0)
+                    and not confirm_form.cleaned_data.get("accept_duplicates")
+                )
+                if unconfirmed:
+                    transaction.set_rollback(True)
+        except BaseException:
+            storage.release()
+            raise
+        if unconfirmed:
+            storage.release()
+            return self.preview_again(request, confirm_form, result)
+        if failed:
+            storage.remove()  # nothing was written; the message asks for the file again
+        else:
+            storage.mark_imported()
+        return self.process_result(result, request)
+
+    def confirmed_format(self, confirm_form, request):
+        """The file format a confirm names, or None when the confirm is not one this admin sent."""
+        if not confirm_form.is_valid():
+            return None
+        formats = self.get_import_formats()
+        chosen, resource = confirm_form.cleaned_data["format"], confirm_form.cleaned_data["resource"] or "0"
+        if not (chosen.isdigit() and int(chosen) < len(formats)):
+            return None
+        if not (resource.isdigit() and int(resource) < len(self.get_import_resource_classes(request))):
+            return None
+        return formats[int(chosen)]
+
+    def refuse_confirm(self, request, state):
+        if state is UploadState.IMPORTED:
+            messages.warning(request, _("This file has already been imported; it was not imported again."))
+        elif state is UploadState.BEING_IMPORTED:
+            messages.warning(
+                request, _("This file is being imported now. Wait a moment, then look at the list again.")
+            )
+        else:
+            messages.error(
+                request,
+                _(
+                    "This upload is no longer available: it has expired or was never sent. Upload the file again."
+                ),
+            )
+        return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def preview_again(self, request, confirm_form, result):
+        """The preview, answered again to a confirm that did not accept its possible duplicates."""
+        confirm_form.add_error(
+            "accept_duplicates",
+            _(
+                "Some rows may repeat sessions already recorded (marked “possible duplicate”). Check them; "
+                "if they are different sessions, tick the box below and confirm again. Nothing was imported."
+            ),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            **self.get_import_context_data(),
+            "title": _("Import"),
+            "opts": self.model._meta,
+            "confirm_form": confirm_form,
+            "result": result,
+            "media": self.media + confirm_form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+
+class TrackerConfirmImportForm(ConfirmImportForm):
+    accept_duplicates = forms.BooleanField(
+        label=gettext_lazy("Import anyway: the rows marked “possible duplicate” are different sessions"),
+        required=False,
+    )
