@@ -313,5 +313,6 @@ class TrackerImportExportMixin(ImportExportMixin):
 class TrackerConfirmImportForm(ConfirmImportForm):
     accept_duplicates = forms.BooleanField(
         label=gettext_lazy("Import anyway: the rows marked “possible duplicate” are different sessions"),
+        label_suffix="",
         required=False,
     )
