@@ -163,7 +163,7 @@ class StudySessionResource(TrackerResource):
         unit_id, kind, date, *rest = self.cached_key(row)
         key = occasion(unit_id, kind, date, *(rest[:2] if date is None else ()))
         if key is not None:
-            row_result.row_in_file = kwargs["row_number"] + 1  # as in the spreadsheet, header is row 1
+            row_result.row_in_file = self.line(kwargs["row_number"])  # as in the spreadsheet
             self.file_occasions[key].append(row_result)
 
     def after_import(self, dataset, result, **kwargs):

@@ -61,6 +61,20 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
+def people(tree):
+    """The hand-built quarter, a committee editor (alice) and a bloc administrator (boss)."""
+    from activities.tests.reportdata import build_quarter
+    from units.models import Role
+    from units.services import user_grant
+
+    build_quarter(tree)
+    return {
+        "alice": user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR, password=PASSWORD)[0],
+        "boss": user_grant(username="boss", unit_code="BLOC", role=Role.BLOC_ADMIN, password=PASSWORD)[0],
+    }
+
+
+@pytest.fixture
 def shoot(page):
     """Save a full-page screenshot of what the user sees under e2e-screenshots/NAME.png."""
     SCREENSHOTS.mkdir(exist_ok=True)

@@ -5,22 +5,11 @@ from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
 from activities.models import StudySession
-from activities.tests.reportdata import build_quarter
 from activities.tests.test_import_export import HEADERS, row
-from e2e.conftest import PASSWORD, log_in
-from units.models import Role, Unit
-from units.services import user_grant
+from e2e.conftest import log_in
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def people(tree):
-    build_quarter(tree)
-    return {
-        "alice": user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR, password=PASSWORD)[0],
-        "boss": user_grant(username="boss", unit_code="BLOC", role=Role.BLOC_ADMIN, password=PASSWORD)[0],
-    }
 
 
 def xlsx(path, rows):

@@ -6,23 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from activities.models import StudySession
-from activities.tests.reportdata import build_quarter
 from activities.tests.test_import_export import row
-from e2e.conftest import PASSWORD, log_in
+from e2e.conftest import log_in
 from e2e.test_browser import send_for_import, xlsx
-from units.models import Role
-from units.services import user_grant
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def people(tree):
-    build_quarter(tree)
-    return {
-        "alice": user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR, password=PASSWORD)[0],
-        "boss": user_grant(username="boss", unit_code="BLOC", role=Role.BLOC_ADMIN, password=PASSWORD)[0],
-    }
 
 
 def hold(page, url_pattern):

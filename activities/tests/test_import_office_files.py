@@ -455,3 +455,18 @@ def test_a_failed_write_is_explained_without_the_databases_words():
         explain(OSError("disk full"))
         == "cơ sở dữ liệu không nhận các dòng này; hãy thử lại hoặc báo quản trị viên"
     )
+
+
+def test_possible_duplicates_within_a_file_are_named_by_their_row_in_the_sheet(client, alice):
+    lines = [
+        "DANH SÁCH BUỔI SINH HOẠT,,,,,,,,,,,",
+        ",,,,,,,,,,,",
+        ",".join(HEADERS),
+        ",".join(row(kind=MONTHLY, topic="Họp chi bộ")),
+        ",".join(row(kind=MONTHLY, topic="Sinh hoạt chi bộ tháng 2")),
+    ]
+    response = dry_run(client, SimpleUploadedFile("a.csv", "\r\n".join(lines).encode()), CSV)
+    result = response.context["result"]
+    assert [row.duplicate_rows for row in result.valid_rows()] == [[5], [4]]
+    body = response.content.decode()
+    assert "<li>dòng 5 của tệp</li>" in body and "<li>dòng 4 của tệp</li>" in body
