@@ -17,8 +17,11 @@ own baseline, in the same run:
   against one hand-written SQL GROUP BY giving the same numbers, checked equal
   (target 2×); the whole unit quarter page, which also lists every record, for scale;
 - the admin's session list at 100 rows a page (time and queries);
-- the peak memory (Python allocations, tracemalloc) of importing --memory-rows rows
-  and of the XLSX export (target: a few hundred MB).
+- reading an XLSX of --rows rows as the upload form does (header, cleaning, limits)
+  against openpyxl's bare read-only pass over the same file (target 1.5×);
+- the peak memory (Python allocations, tracemalloc) of importing --memory-rows rows,
+  of the XLSX export, and of refusing an XLSX one row over IMPORT_MAX_ROWS (target: a
+  few hundred MB).
 
 Times are medians of --repeat runs; each page and its baseline are timed in turns.
 """
@@ -78,7 +81,7 @@ def main():
 
 
 def run(args, connection):
-    from bench import imports, reports
+    from bench import imports, reading, reports
 
     province, header = built(args, connection)
     print(f"{header}; median of {args.repeat} runs")
@@ -87,6 +90,7 @@ def run(args, connection):
         *changelist_cases(province, args.repeat, connection),
         *export_cases(province, args.repeat),
         *imports.cases(province, args.rows, args.repeat),
+        *reading.cases(province, args.rows, args.repeat),
         *memory_cases(province, args.memory_rows),
     ]
     print_table(results, args.markdown)

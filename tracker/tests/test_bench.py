@@ -39,11 +39,20 @@ ROOT = Path(__file__).resolve().parents[2]
     ],
 )
 def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3", "DEBUG": "1"}
+    # A small row limit: the suite also measures refusing a workbook one row over it.
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3",
+        "DEBUG": "1",
+        "IMPORT_MAX_ROWS": "30",
+    }
     result = subprocess.run(
         [sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith(expected), result.stdout
+    if module == "bench":
+        assert "reading an XLSX of 20 rows" in result.stdout, result.stdout
+        assert "peak memory, refusing an XLSX of 31 rows" in result.stdout, result.stdout
     if module == "bench.load":
         assert "targets: no errors (holds)" in result.stdout, result.stdout
