@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.urls import reverse
@@ -26,6 +27,13 @@ IMPORTED = "Tệp này đã được nhập rồi; không nhập lại lần n�
 BEING_IMPORTED = "Tệp này đang được nhập. Vui lòng chờ trong giây lát rồi xem lại danh sách."
 UNKNOWN = "Tệp tải lên này không còn: đã hết hạn hoặc chưa từng được gửi. Vui lòng tải tệp lên lại."
 TWO_ADDED = "Đã nhập xong: 2 thêm mới, 0 cập nhật, 0 xóa và 0 không đổi (buổi sinh hoạt)."
+
+
+@pytest.fixture(autouse=True)
+def empty_uploads_table():
+    yield
+    # A transactional test commits its rows, and flushing after it empties only models' tables.
+    caches["imports"].clear()
 
 
 def stored_keys():
