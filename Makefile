@@ -30,6 +30,7 @@ dev-setup: $(VENV)/.installed-dev .env
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 
 ## First command: set up, migrate, seed from the article, create the local admin, serve on http://127.0.0.1:8000/
 run: migrate

@@ -205,6 +205,22 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
 # What an XLSX may hold once unpacked: a few kilobytes of XLSX can unpack to gigabytes.
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES") or 200 * 1024 * 1024)
 
+# A checked upload waits for its confirm in the "imports" cache, a table in the database
+# (`manage.py createcachetable` makes it): every app server sees it, and it expires
+# IMPORT_UPLOAD_TTL seconds after the preview (tracker/imports/storage.py). Expired
+# entries cannot be read; their rows are deleted when read or when the table passes
+# MAX_ENTRIES at a write (expired ones first). Nothing else is cached.
+IMPORT_UPLOAD_TTL = int(os.environ.get("IMPORT_UPLOAD_TTL") or 2 * 60 * 60)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "imports": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tracker_import_uploads",
+        "TIMEOUT": IMPORT_UPLOAD_TTL,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+
 # Content-Security-Policy: scripts only from this site, never inline. The admin
 # still sets a few inline style attributes, so styles allow them.
 CONTENT_SECURITY_POLICY = (

@@ -15,7 +15,6 @@ from activities.tests.conftest import as_user
 from activities.tests.factories import make_session
 from activities.tests.test_import_export import CONFIRM_URL, XLSX, dry_run, row, xlsx_file
 from activities.tests.test_views import session_post
-from tracker.imports.storage import ClaimableTempStorage
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +23,6 @@ ASK = (
     "Hãy xem lại buổi đã ghi nhận ở trên. Nếu đây là một buổi khác, hãy đánh dấu "
     "“Vẫn lưu: đây không phải buổi trùng” rồi lưu lại."
 )
-
-
-@pytest.fixture(autouse=True)
-def uploads(tmp_path, monkeypatch):
-    monkeypatch.setattr(ClaimableTempStorage, "directory", str(tmp_path))
 
 
 def stored(unit, kind, date):

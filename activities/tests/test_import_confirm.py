@@ -1,18 +1,22 @@
 """
-The import's confirm step taken twice: a double click, a reload, two tabs, or a
-confirm naming a file the preview never stored. One import at most, never a 500.
+The import's confirm step taken twice, by someone else, on another server, too late,
+or naming an upload the preview never stored. One import at most, never a 500.
 """
 
 import os
 import tempfile
 import threading
+import time
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connection
 from django.urls import reverse
 
 from activities.models import StudySession
 from activities.tests.test_import_export import CONFIRM_URL, CSV, csv_file, dry_run, row
-from tracker.imports.storage import ClaimableTempStorage, UploadState
+from tracker.imports.storage import PendingUpload, UploadState
 from units.models import Role
 from units.services import user_grant
 
@@ -22,12 +26,21 @@ CHANGELIST_URL = reverse("admin:activities_studysession_changelist")
 IMPORTED = "Tệp này đã được nhập rồi; không nhập lại lần nữa."
 BEING_IMPORTED = "Tệp này đang được nhập. Vui lòng chờ trong giây lát rồi xem lại danh sách."
 UNKNOWN = "Tệp tải lên này không còn: đã hết hạn hoặc chưa từng được gửi. Vui lòng tải tệp lên lại."
+TWO_ADDED = "Đã nhập xong: 2 thêm mới, 0 cập nhật, 0 xóa và 0 không đổi (buổi sinh hoạt)."
 
 
 @pytest.fixture(autouse=True)
-def uploads(tmp_path, monkeypatch):
-    monkeypatch.setattr(ClaimableTempStorage, "directory", str(tmp_path))
-    return tmp_path
+def empty_uploads_table():
+    yield
+    # A transactional test commits its rows, and flushing after it empties only models' tables.
+    caches["imports"].clear()
+
+
+def stored_keys():
+    """What waits in the uploads' cache table, as the storage names it (without the cache's version)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM tracker_import_uploads ORDER BY cache_key")
+        return [key.split(":", 2)[2] for (key,) in cursor.fetchall()]
 
 
 @pytest.fixture
@@ -57,54 +70,116 @@ def messages_after(client, response):
     return [str(message) for message in client.get(CHANGELIST_URL).context["messages"]]
 
 
-def test_a_second_confirm_of_the_same_upload_says_it_was_imported(client, people, uploads):
+def test_a_second_confirm_of_the_same_upload_says_it_was_imported(client, people):
     confirm = preview(client, people["alice"])
-    assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [
-        "Đã nhập xong: 2 thêm mới, 0 cập nhật, 0 xóa và 0 không đổi (buổi sinh hoạt)."
-    ]
+    assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [TWO_ADDED]
     assert StudySession.objects.count() == 2
     history = StudySession.history.count()
 
     assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [IMPORTED]
     assert StudySession.objects.count() == 2
     assert StudySession.history.count() == history
-    assert sorted(os.listdir(uploads)) == [confirm["import_file_name"] + ".imported"]
+    assert stored_keys() == [f"import:{people['alice'].pk}:{confirm['import_file_name']}:imported"]
 
 
 def test_a_confirm_while_the_first_is_still_importing_is_told_to_wait(client, people):
     confirm = preview(client, people["alice"])
-    first = ClaimableTempStorage(name=confirm["import_file_name"], read_mode="r", encoding="utf-8")
-    assert first.claim()  # the first confirm has the file and has not finished
+    first = PendingUpload(name=confirm["import_file_name"], user=people["alice"])
+    assert first.claim()  # the first confirm has the upload and has not finished
 
     assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [BEING_IMPORTED]
     assert StudySession.objects.count() == 0
     assert first.read().startswith("tracker-import-table:1\n")  # the first one still reads the checked rows
 
 
-def test_two_confirms_at_the_same_moment_claim_the_upload_once(uploads):
-    stored = ClaimableTempStorage(read_mode="rb")
-    stored.save(b"Ma don vi\r\nSTP\r\n")
-    start = threading.Barrier(8)
-    claims = []
+def test_another_users_token_finds_nothing_and_leaves_the_upload_alone(client, people):
+    # Dave edits the same unit as Alice and may import its rows: only the token's owner stops him.
+    dave = user_grant(username="dave", unit_code="STP", role=Role.UNIT_EDITOR)[0]
+    confirm = preview(client, people["alice"])
+    client.force_login(dave)
+    assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [UNKNOWN]
+    assert StudySession.objects.count() == 0
+    assert (
+        PendingUpload(name=confirm["import_file_name"], user=people["alice"]).state() is UploadState.WAITING
+    )
+
+    client.force_login(people["alice"])
+    assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [TWO_ADDED]
+    assert StudySession.objects.count() == 2
+
+
+def test_the_upload_waits_in_the_database_not_on_this_servers_disk(client, people, tmp_path, monkeypatch):
+    # Another app server shares the database, not this one's temporary folder.
+    local = tmp_path / "this-server"
+    local.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(local))
+    confirm = preview(client, people["alice"])
+    assert stored_keys() == [f"import:{people['alice'].pk}:{confirm['import_file_name']}"]
+    assert list(local.iterdir()) == []
+
+    assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [TWO_ADDED]
+    assert StudySession.objects.count() == 2
+    assert list(local.iterdir()) == []
+
+
+def test_an_upload_not_confirmed_in_time_expires(client, people, settings):
+    settings.IMPORT_UPLOAD_TTL = 1
+    confirm = preview(client, people["alice"])
+    time.sleep(1.1)  # the cache keeps whole seconds
+    assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [UNKNOWN]
+    assert StudySession.objects.count() == 0
+    assert stored_keys() == []  # read after its time, the row went
+
+
+def test_a_preview_with_errors_keeps_nothing(client, people):
+    client.force_login(people["alice"])
+    response = dry_run(client, csv_file([row(unit="KBNN-1")]), CSV)
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    assert stored_keys() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_at_the_same_moment_claim_the_upload_once(tree, monkeypatch):
+    alice = user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR)[0]
+    stored = PendingUpload(user=alice)
+    stored.save("tracker-import-table:1\n{}")
+    confirms = 8
+    # Every confirm has read the upload before any of them deletes it: only the
+    # delete's answer can tell them apart.
+    all_read = threading.Barrier(confirms, timeout=30)
+    delete = DatabaseCache.delete
+
+    def delete_when_all_have_read(cache, key, version=None):
+        if key.endswith(stored.name):
+            all_read.wait()
+        return delete(cache, key, version=version)
+
+    monkeypatch.setattr(DatabaseCache, "delete", delete_when_all_have_read)
+    claims, errors = [], []
 
     def confirm():
-        storage = ClaimableTempStorage(name=stored.name, read_mode="rb")
-        start.wait()
-        claims.append(storage.claim())
+        try:
+            claims.append(PendingUpload(name=stored.name, user=alice).claim())
+        except Exception as error:  # reported below: a thread's exception is otherwise lost
+            errors.append(error)
+        finally:
+            connection.close()
 
-    threads = [threading.Thread(target=confirm) for _ in range(8)]
+    threads = [threading.Thread(target=confirm) for _ in range(confirms)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(claims) == [False] * 7 + [True]
-    assert ClaimableTempStorage(name=stored.name).state() is UploadState.BEING_IMPORTED
+    assert errors == []
+    assert sorted(claims) == [False] * (confirms - 1) + [True]
+    assert PendingUpload(name=stored.name, user=alice).state() is UploadState.BEING_IMPORTED
 
 
-def test_a_refused_confirm_asks_for_the_file_again_and_keeps_nothing(client, people, uploads):
-    # Bob confirms Alice's upload: its units are not his, every row fails, nothing is written.
+def test_a_refused_confirm_asks_for_the_file_again_and_keeps_nothing(client, people):
+    # Alice moves to another unit between the preview and the confirm: every row now fails.
     confirm = preview(client, people["alice"])
-    client.force_login(people["bob"])
+    user_grant(username="alice", unit_code="KBNN", role=Role.UNIT_EDITOR)
     response = client.post(CONFIRM_URL, confirm)
     assert response["Location"] == reverse("admin:activities_studysession_import")
     shown = [str(message) for message in client.get(response["Location"]).context["messages"]]
@@ -113,8 +188,7 @@ def test_a_refused_confirm_asks_for_the_file_again_and_keeps_nothing(client, peo
         "bạn không được nhập dữ liệu cho đơn vị này.). Hãy sửa tệp rồi nhập lại."
     ]
     assert StudySession.objects.count() == 0
-    assert os.listdir(uploads) == []
-    client.force_login(people["alice"])
+    assert stored_keys() == []
     assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [UNKNOWN]
     assert StudySession.objects.count() == 0
 
@@ -142,23 +216,52 @@ def file_in_temp_folder():
 
 @pytest.mark.parametrize(
     "name",
-    ["invented", "../../etc/passwd", "/etc/passwd", "0123456789abcdef0123456789abcdef", "", "TEMP-FILE"],
+    [
+        "invented",
+        "../../etc/passwd",
+        "/etc/passwd",
+        "0123456789abcdef0123456789abcdef",
+        "0123456789ABCDEF0123456789ABCDEF",
+        "",
+        "import:1:0123456789abcdef0123456789abcdef",
+        "TEMP-FILE",
+    ],
 )
-def test_a_confirm_naming_a_file_the_preview_did_not_store_is_refused_unread(
+def test_a_confirm_naming_an_upload_the_preview_did_not_store_is_refused_unread(
     client, people, name, file_in_temp_folder
 ):
     confirm = preview(client, people["alice"])
-    confirm["import_file_name"] = file_in_temp_folder if name == "TEMP-FILE" else name
+    token = confirm["import_file_name"]
+    confirm["import_file_name"] = {"TEMP-FILE": file_in_temp_folder}.get(name, name)
     assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [UNKNOWN]
     assert StudySession.objects.count() == 0
+    assert PendingUpload(name=token, user=people["alice"]).state() is UploadState.WAITING
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("format", "9"), ("format", "-1"), ("format", "x"), ("resource", "3")]
+    ("field", "value"),
+    [
+        ("format", "9"),
+        ("format", "-1"),
+        ("format", "x"),
+        ("format", "²"),
+        ("resource", "3"),
+        ("resource", "²"),
+    ],
 )
-def test_a_confirm_with_a_tampered_choice_is_refused(client, people, field, value, uploads):
+def test_a_confirm_with_a_tampered_choice_is_refused(client, people, field, value):
     confirm = preview(client, people["alice"])
     confirm[field] = value
     assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [UNKNOWN]
     assert StudySession.objects.count() == 0
-    assert os.listdir(uploads) == [confirm["import_file_name"]]  # still there for the real confirm
+    # Still there for the real confirm.
+    assert (
+        PendingUpload(name=confirm["import_file_name"], user=people["alice"]).state() is UploadState.WAITING
+    )
+
+
+def test_a_confirm_without_its_fields_or_by_get_is_refused(client, people):
+    confirm = preview(client, people["alice"])
+    assert messages_after(client, client.post(CONFIRM_URL, {})) == [UNKNOWN]
+    assert messages_after(client, client.get(CONFIRM_URL, confirm)) == [UNKNOWN]
+    assert StudySession.objects.count() == 0

@@ -10,6 +10,7 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
@@ -25,7 +26,7 @@ from openpyxl.styles import Font
 
 from .formats import IMPORT_FORMATS, SafeXLSX
 from .reading import FileRefused, read_upload
-from .storage import ClaimableTempStorage, UploadState
+from .storage import PendingUpload, UploadState
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +48,10 @@ class TrackerImportForm(ImportForm):
         required=False,
     )
 
-    def __init__(self, formats, resources, **kwargs):
+    def __init__(self, formats, resources, user=None, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.resource_classes = resources
+        self.user = user
 
     def clean(self):
         cleaned = super().clean()
@@ -75,6 +77,7 @@ class TrackerImportForm(ImportForm):
         except FileRefused as refusal:
             self.add_error("import_file", refusal)
         else:
+            upload.sender = self.user  # the checked upload is stored under this user's id
             if not upload.table.rows:
                 self.add_error(
                     "import_file",
@@ -103,6 +106,39 @@ class TrackerImportExportMixin(ImportExportMixin):
 
     def get_import_form_class(self, request):
         return self.import_form_class
+
+    def export_action(self, request):
+        # The export takes the list's filters from the address, through the admin's
+        # ChangeList, which reads any parameter it does not know, or a filter value it
+        # cannot use, as a broken lookup and raises. The list page catches that; the
+        # library's export view does not, so a hand-edited or stale address was a 500.
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            return self.refuse_export_filters(request)
+
+    def refuse_export_filters(self, request):
+        """The export form, unfiltered, with what was wrong with the address: a 400."""
+        messages.error(
+            request,
+            _(
+                "Nothing was exported: the page address holds a filter this list does not accept. "
+                "Open the list again, choose the filters there, then export."
+            ),
+        )
+        form = self.get_export_form_class()(
+            self.get_export_formats(), self.get_export_resource_classes(request)
+        )
+        context = {
+            **self.init_request_context_data(request, form),
+            # The form posts to the export without the address's filters.
+            "export_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_export"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.export_template_name], context, status=400)
+
+    def get_import_form_kwargs(self, request):
+        return {**super().get_import_form_kwargs(request), "user": request.user}
 
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing at the confirm step too: a row that fails there (the data
@@ -144,13 +180,20 @@ class TrackerImportExportMixin(ImportExportMixin):
         # The form has read and checked the upload: store the rows it read, so that the
         # preview and the confirm import exactly those, without reading the file again.
         tmp_storage = self.get_tmp_storage_class()(
-            encoding=None if input_format.is_binary() else "utf-8",
-            read_mode=input_format.get_read_mode(),
-            **self.get_tmp_storage_class_kwargs(),
+            user=import_file.sender, **self.get_tmp_storage_class_kwargs()
         )
-        stored = import_file.table.dumps()
-        tmp_storage.save(stored.encode())
+        tmp_storage.save(import_file.table.dumps())
         return tmp_storage
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # A preview with errors offers no confirm: its stored upload would only wait to expire.
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        upload = getattr(form, "cleaned_data", {}).get("import_file")
+        if "confirm_form" not in context and getattr(upload, "tmp_storage_name", None):
+            self.get_tmp_storage_class()(name=upload.tmp_storage_name, user=request.user).remove()
+        return response
 
     def add_data_read_fail_error_to_form(self, form, e):
         logger.exception("An import file that passed the checks could not be read back")
@@ -215,7 +258,7 @@ class TrackerImportExportMixin(ImportExportMixin):
     # told what became of it instead of importing it twice or failing on a file the
     # first one removed. Rows marked as possible duplicates need an explicit choice.
 
-    tmp_storage_class = ClaimableTempStorage
+    tmp_storage_class = PendingUpload
 
     def get_confirm_form_class(self, request):
         return TrackerConfirmImportForm
@@ -228,10 +271,10 @@ class TrackerImportExportMixin(ImportExportMixin):
         if format_class is None:
             return self.refuse_confirm(request, UploadState.UNKNOWN)
         input_format = format_class(encoding=self.from_encoding)
+        # Looked up under the user who confirms: another user's token finds nothing.
         storage = self.get_tmp_storage_class()(
             name=confirm_form.cleaned_data["import_file_name"],
-            encoding=None if input_format.is_binary() else self.from_encoding,
-            read_mode=input_format.get_read_mode(),
+            user=request.user,
             **self.get_tmp_storage_class_kwargs(),
         )
         if not storage.claim():
@@ -266,9 +309,10 @@ class TrackerImportExportMixin(ImportExportMixin):
             return None
         formats = self.get_import_formats()
         chosen, resource = confirm_form.cleaned_data["format"], confirm_form.cleaned_data["resource"] or "0"
-        if not (chosen.isdigit() and int(chosen) < len(formats)):
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if not (chosen.isdecimal() and int(chosen) < len(formats)):
             return None
-        if not (resource.isdigit() and int(resource) < len(self.get_import_resource_classes(request))):
+        if not (resource.isdecimal() and int(resource) < len(self.get_import_resource_classes(request))):
             return None
         return formats[int(chosen)]
 

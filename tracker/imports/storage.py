@@ -1,24 +1,33 @@
 """
-Where an upload waits between the preview and the confirm, and how a confirm takes it.
+Where a checked upload waits between the preview and the confirm, and how a confirm takes it.
 
-The preview stores the file under a random name. The confirm renames it to a claimed
-name before reading it: a rename is atomic, so of two confirms of one upload (a double
-click, two tabs, a reload) exactly one gets the file. The other is told what became of
-it, read from what is left on disk: a small marker once the import is written, the
-claimed file while it is being written, nothing at all for an upload that has expired
-or never existed. Only names this module made are ever opened.
+The upload waits in the "imports" cache (settings.CACHES), a table in the database:
+every app server sees it, whichever one the confirm lands on, and it expires by itself
+IMPORT_UPLOAD_TTL seconds after the preview. The cache rather than a model of our own
+because expiry, a bound on the table and the deletion of expired rows come with it,
+without a migration or a cleaning job; and it could be Redis by changing the settings.
+
+The key is made here: a random token under the id of the user who sent the file. The
+confirm form carries only the token, and a confirm looks it up under its own user's id,
+so another user's token, a guessed one or garbage finds nothing and reads nothing.
+
+A confirm claims the upload by deleting it: the database says whether a delete removed
+a row, so of two confirms of one upload (a double click, two tabs, a reload) exactly one
+gets it. The other is told what became of it from two small markers with the same
+lifetime: one while the import is being written, one once it is written.
 """
 
-import contextlib
 import enum
-import os
 import re
 import secrets
-import tempfile
 
-from import_export.tmp_storages import TempFolderStorage
+from django.conf import settings
+from django.core.cache import caches
+from import_export.tmp_storages import BaseStorage
 
-NAME = re.compile(r"[0-9a-f]{32}")
+TOKEN = re.compile(r"[0-9a-f]{32}")
+BEING_IMPORTED = ":being-imported"
+IMPORTED = ":imported"
 
 
 class UploadState(enum.Enum):
@@ -28,78 +37,77 @@ class UploadState(enum.Enum):
     UNKNOWN = "unknown"
 
 
-class ClaimableTempStorage(TempFolderStorage):
-    """A stored upload that one confirm, and only one, can claim."""
+class PendingUpload(BaseStorage):
+    """One user's checked upload, waiting for its confirm; one confirm, and only one, can claim it."""
 
-    # None: a folder of its own in the system's temporary folder.
-    directory = None
-
-    def __init__(self, **kwargs):
+    def __init__(self, *, user, **kwargs):
         super().__init__(**kwargs)
-        self.claimed = False
+        self.user_id = user.pk
+        self.claimed = None  # what a claim took: the stored table
 
-    @classmethod
-    def folder(cls):
-        return cls.directory or os.path.join(tempfile.gettempdir(), "tracker-imports")
+    @property
+    def cache(self):
+        return caches["imports"]
 
     def has_valid_name(self):
-        return isinstance(self.name, str) and NAME.fullmatch(self.name) is not None
+        return (
+            self.user_id is not None and isinstance(self.name, str) and TOKEN.fullmatch(self.name) is not None
+        )
 
-    def path(self, suffix=""):
+    def key(self, suffix=""):
         if not self.has_valid_name():
-            raise ValueError("not a name this storage made")
-        return os.path.join(self.folder(), self.name + suffix)
-
-    def get_full_path(self):
-        return self.path(".claimed" if self.claimed else "")
+            raise ValueError("not a token this storage made")
+        return f"import:{self.user_id}:{self.name}{suffix}"
 
     def save(self, data):
-        if isinstance(data, str):
-            data = data.encode(self.encoding or "utf-8")
-        os.makedirs(self.folder(), mode=0o700, exist_ok=True)
         self.name = secrets.token_hex(16)
-        # Written aside, then renamed: a confirm never claims half a file.
-        with open(self.path(".part"), "wb") as file:
-            file.write(data)
-        os.rename(self.path(".part"), self.path())
+        self.cache.set(self.key(), data, settings.IMPORT_UPLOAD_TTL)
 
     def read(self):
-        with open(self.get_full_path(), self.read_mode, encoding=self.encoding) as file:
-            return file.read()
+        if self.claimed is not None:
+            return self.claimed
+        return self.cache.get(self.key())
 
     def remove(self):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(self.get_full_path())
+        if self.claimed is not None:
+            self.cache.delete(self.key(BEING_IMPORTED))
+            self.claimed = None
+        elif self.has_valid_name():
+            self.cache.delete(self.key())
 
     def claim(self):
         """Take the upload for this request; False when another took it or it is not there."""
         if not self.has_valid_name():
             return False
-        try:
-            os.rename(self.path(), self.path(".claimed"))
-        except FileNotFoundError:
+        data = self.cache.get(self.key())
+        if data is None:
             return False
-        self.claimed = True
+        # The marker first, so that a confirm arriving after the delete hears "being imported".
+        self.cache.set(self.key(BEING_IMPORTED), True, settings.IMPORT_UPLOAD_TTL)
+        if not self.cache.delete(self.key()):
+            return False
+        self.claimed = data
         return True
 
     def release(self):
         """Give a claimed upload back, unread by anyone else, for a later confirm."""
-        os.rename(self.path(".claimed"), self.path())
-        self.claimed = False
+        self.cache.set(self.key(), self.claimed, settings.IMPORT_UPLOAD_TTL)
+        self.cache.delete(self.key(BEING_IMPORTED))
+        self.claimed = None
 
     def mark_imported(self):
         """Leave the marker that tells a later confirm this upload was imported."""
-        with open(self.path(".imported"), "wb"):
-            pass
+        self.cache.set(self.key(IMPORTED), True, settings.IMPORT_UPLOAD_TTL)
         self.remove()
 
     def state(self):
         if not self.has_valid_name():
             return UploadState.UNKNOWN
-        if os.path.exists(self.path(".imported")):
+        found = self.cache.get_many([self.key(IMPORTED), self.key(BEING_IMPORTED), self.key()])
+        if self.key(IMPORTED) in found:
             return UploadState.IMPORTED
-        if os.path.exists(self.path(".claimed")):
+        if self.key(BEING_IMPORTED) in found:
             return UploadState.BEING_IMPORTED
-        if os.path.exists(self.path()):
+        if self.key() in found:
             return UploadState.WAITING
         return UploadState.UNKNOWN
