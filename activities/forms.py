@@ -86,7 +86,9 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
         super()._post_clean()
         # The very same session (its natural key) is an error of its own, with a link to
         # it: asking "is it another session?" beside it would only confuse.
-        clash = any(error.code == "duplicate" for errors in self.errors.as_data().values() for error in errors)
+        clash = any(
+            error.code == "duplicate" for errors in self.errors.as_data().values() for error in errors
+        )
         if clash and "not_duplicate" in self.errors:
             del self.errors["not_duplicate"]
             self.duplicates = []

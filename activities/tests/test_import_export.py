@@ -89,10 +89,14 @@ def as_cp1258(text):
         base, *marks = unicodedata.normalize("NFD", char)
         # ặ is ă (precomposed in Windows-1258) and a combining dot below: the mark kept
         # with the letter need not be the first in Unicode's order.
-        candidates = [char] + [
-            unicodedata.normalize("NFC", base + marks[kept]) + "".join(marks[:kept] + marks[kept + 1 :])
-            for kept in range(len(marks))
-        ] + [base + "".join(marks)]
+        candidates = (
+            [char]
+            + [
+                unicodedata.normalize("NFC", base + marks[kept]) + "".join(marks[:kept] + marks[kept + 1 :])
+                for kept in range(len(marks))
+            ]
+            + [base + "".join(marks)]
+        )
         spelled = next((candidate for candidate in candidates if encodable(candidate)), None)
         assert spelled is not None, f"{char!r} cannot be written in Windows-1258"
         out.append(spelled)
@@ -321,7 +325,9 @@ class TestErrors:
         settings.IMPORT_MAX_BYTES = 1000
         response = dry_run(client, SimpleUploadedFile("big.csv", b"x" * 1001), CSV)
         assert response.context["form"].errors == {
-            "import_file": ["Tệp nặng 1001\xa0byte; giới hạn là 1000\xa0byte. Hãy chia thành các tệp nhỏ hơn."]
+            "import_file": [
+                "Tệp nặng 1001\xa0byte; giới hạn là 1000\xa0byte. Hãy chia thành các tệp nhỏ hơn."
+            ]
         }
 
     def test_too_many_rows_are_refused(self, client, alice, tree, settings):
