@@ -140,8 +140,9 @@ def test_a_post_to_another_blocs_administrator_changes_nothing(client, people):
     client.force_login(people["bloc_admin"])
     data = change_form(client, people["alice"])
     victim = people["other_admin"]
-    data.update({"username": "otherboss", "is_active": [], "membership-0-user": [str(victim.pk)]})
+    # Alice's form, sent to the other bloc's administrator's address: unticks "active".
     data.pop("is_active")
+    data.update({"username": "otherboss", "membership-0-user": [str(victim.pk)]})
     response = client.post(url("change", victim.pk), data)
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
