@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Length, Substr, Upper
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -54,12 +55,31 @@ def scope_of(user):
         return None
     if user.is_superuser:
         return ALL
-    scope = getattr(user, "_unit_scope", _UNSET)
-    if scope is _UNSET:
+    membership = membership_of(user)
+    return membership.unit if membership else None
+
+
+def membership_of(user):
+    """The user's membership (unit and role), or None. Read once per user object."""
+    if user is None or not user.is_authenticated:
+        return None
+    membership = getattr(user, "_membership", _UNSET)
+    if membership is _UNSET:
         membership = Membership.objects.select_related("unit").filter(user=user).first()
-        scope = membership.unit if membership else None
-        user._unit_scope = scope
-    return scope
+        user._membership = membership
+    return membership
+
+
+def manages_users(user):
+    """
+    Whether `user` may manage people: a superuser, everywhere; a bloc administrator,
+    within their bloc. Unit editors and viewers give no roles, whatever permissions
+    they were handed.
+    """
+    if scope_of(user) == ALL:
+        return True
+    membership = membership_of(user)
+    return membership is not None and user.is_active and membership.role == Role.BLOC_ADMIN
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -375,6 +395,40 @@ class Official(Versioned):
         # Before the constraints are checked, so that a blank code is made, not refused.
         if not self.code:
             self.code = self._free_code()
+
+    def home_units(self):
+        """
+        The units an official belongs to first, whose editors answer for who they are:
+        those of their current party positions; without one, of any current position;
+        without any, of every position they held.
+        """
+        current = models.Q(end_date__isnull=True) | models.Q(end_date__gte=timezone.localdate())
+        for held in (current & models.Q(kind=PositionKind.PARTY), current, models.Q()):
+            units = list(Unit.objects.filter(pk__in=self.positions.filter(held).values("unit")))
+            if units:
+                return units
+        return []
+
+    def identity_editable_by(self, user):
+        """
+        Whether `user` may change who the official is (name, code): a superuser; anyone
+        else only if every one of the official's home units lies within their own, so
+        that a unit sharing the official through a second position cannot rename them.
+        """
+        scope = scope_of(user)
+        if scope == ALL or self.pk is None:
+            return True
+        units = self.home_units()
+        return scope is not None and bool(units) and all(unit.is_within(scope) for unit in units)
+
+    def identity_rule(self):
+        """Who may change the official's name and code, said to whoever may not."""
+        units = self.home_units()
+        if not units:
+            return _("Only a superuser may change the name and code of this official.")
+        return _(
+            "Only the bloc administrator or an editor of %(units)s may change the name and code of this official."
+        ) % {"units": ", ".join(unit.name for unit in units)}
 
     def _free_code(self):
         base = slugify(ascii_fold(self.full_name)).upper()[:56] or "OFFICIAL"

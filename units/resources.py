@@ -1,5 +1,6 @@
 """Import and export columns for units and member counts (django-import-export)."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
@@ -93,11 +94,13 @@ class MemberCountResource(TrackerResource):
 class OfficialField(fields.Field):
     """
     The official of a position row, by code, with the name beside it: found among
-    the user's officials, or created when the code is new.
+    the user's officials, or created when the code is new, always with the row's
+    position in one of the user's units.
     """
 
     def __init__(self):
         super().__init__(attribute="official", column_name="Mã cán bộ", widget=CodeWidget(Official, None))
+        self.unit_field = None  # the row's unit column, set by the resource
 
     def clean(self, row, **kwargs):
         code = str(row.get(self.column_name) or "").strip().upper()
@@ -106,15 +109,42 @@ class OfficialField(fields.Field):
         if code and code not in widget.cache and not Official.objects.filter(code=code).exists():
             if not name:
                 raise ValueError(_("A new official needs a name in the column Họ và tên."))
+            try:
+                self.unit_field.clean(row)
+            except (ValueError, KeyError):
+                # Without a position in the user's units, the official would belong to no unit.
+                raise ValueError(
+                    _(
+                        "A new official is added with a position in one of your units, named in the column Mã đơn vị."
+                    )
+                ) from None
             official = Official(code=code, full_name=name)
             official.full_clean()
             official.save()
             widget.cache[code] = official
-        official = widget.clean(code, row)
+        return widget.clean(code, row)
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        official = self.clean(row)
+        name = nfc(str(row.get("Họ và tên") or ""))
         if name and official.full_name != name:
+            if not official.identity_editable_by(self.widget.user):
+                raise ValueError(
+                    _("The file names official “%(code)s” “%(name)s”, not “%(current)s”. %(rule)s")
+                    % {
+                        "code": official.code,
+                        "name": name,
+                        "current": official.full_name,
+                        "rule": official.identity_rule(),
+                    }
+                )
             official.full_name = name
+            try:
+                official.full_clean(exclude=["code"], validate_unique=False)
+            except ValidationError as error:
+                raise ValueError(" ".join(error.messages)) from None
             official.save(update_fields=["full_name"])
-        return official
+        instance.official = official
 
 
 class PositionResource(TrackerResource):
@@ -145,6 +175,17 @@ class PositionResource(TrackerResource):
         fields = ["official", "full_name", "unit", "kind", "title", "start_date", "end_date"]
         export_order = fields
         import_id_fields = []
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(user, **kwargs)
+        self.fields["official"].unit_field = self.fields["unit"]
+
+    def values_of(self, instance):
+        # A row that renames the official is not an unchanged row.
+        return [*super().values_of(instance), instance.official.full_name]
+
+    def existing_candidates(self, dataset):
+        return super().existing_candidates(dataset).select_related("official")
 
     def dehydrate_full_name(self, position):
         return position.official.full_name

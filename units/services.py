@@ -98,13 +98,28 @@ def user_grant(*, username: str, unit_code: str, role: str, password: str | None
     user, created = User.objects.get_or_create(username=username)
     if created:
         user.set_password(password) if password else user.set_unusable_password()
-    user.is_staff = True
     user.save()
     membership = Membership.objects.filter(user=user).first() or Membership(user=user)
     membership.unit, membership.role = unit, role
     membership.full_clean()
     membership.save()
-    groups = role_groups_sync()
-    user.groups.remove(*[group for other, group in groups.items() if other != role])
-    user.groups.add(groups[role])
+    user_role_apply(user=user)
     return user, created
+
+
+@transaction.atomic
+def user_role_apply(*, user) -> None:
+    """
+    Make a user's access follow their membership: staff access and the role's group,
+    and no other role group. Roles are given only through the membership, so this
+    runs after every change of it.
+    """
+    membership = Membership.objects.filter(user=user).first()
+    if membership is None:
+        return
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    groups = role_groups_sync()
+    user.groups.remove(*[group for role, group in groups.items() if role != membership.role])
+    user.groups.add(groups[membership.role])
