@@ -7,7 +7,9 @@ SECRET_KEY; real environment variables always win over that file.
 """
 
 import os
+import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -132,6 +134,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # SQLite creates a missing file when it connects: a database file moved or not yet
+    # restored would come back empty, every page a 500. Only `migrate` (`make run` and
+    # bin/deploy run it first) may create it, and `makemigrations` (`make test` runs it
+    # on a fresh clone); anything else opens it read-write, so that a missing file is
+    # an error the health check reports. Tests use a database of their own, in memory.
+    name = DATABASES["default"]["NAME"]
+    if name != ":memory:" and sys.argv[1:2] not in (["migrate"], ["makemigrations"]):
+        DATABASES["default"]["NAME"] = f"file:{quote(str(name))}?mode=rw"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -177,6 +187,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a login lands when its `next` is missing or off-site (Django ignores those).
+LOGIN_REDIRECT_URL = "activities:home"
 # A form whose token went stale: a Vietnamese page that says to reload it.
 CSRF_FAILURE_VIEW = "tracker.views.csrf_failure"
 
