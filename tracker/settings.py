@@ -135,12 +135,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     # SQLite creates a missing file when it connects: a database file moved or not yet
-    # restored would come back empty, every page a 500. Only `migrate` (`make run` and
-    # bin/deploy run it first) may create it, and `makemigrations` (`make test` runs it
-    # on a fresh clone); anything else opens it read-write, so that a missing file is
-    # an error the health check reports. Tests use a database of their own, in memory.
+    # restored would come back empty, every page a 500. So the file is opened only if
+    # it exists, and a missing one is an error the health check reports; `migrate`
+    # (tracker/management/commands/migrate.py; `make run` and bin/deploy run it first)
+    # creates it. `makemigrations` may create it too: it only reads the migration
+    # history, and on a fresh clone (`make test` runs it first) there is no file yet.
+    # Tests use a database of their own, in memory.
     name = DATABASES["default"]["NAME"]
-    if name != ":memory:" and sys.argv[1:2] not in (["migrate"], ["makemigrations"]):
+    if name != ":memory:" and sys.argv[1:2] != ["makemigrations"]:
         DATABASES["default"]["NAME"] = f"file:{quote(str(name))}?mode=rw"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

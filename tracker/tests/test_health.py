@@ -81,10 +81,21 @@ def test_an_empty_database_is_unhealthy(sqlite_file):
     assert result.stdout == '503 {"status": "error", "database": "unavailable"}\n', result.stderr
 
 
-def test_migrate_creates_the_missing_file_and_then_all_is_well(sqlite_file):
+MIGRATE_FROM_CODE = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+"""
+
+
+@pytest.mark.parametrize(
+    "migrate", [["manage.py", "migrate", "--noinput"], ["-c", MIGRATE_FROM_CODE]], ids=["command", "code"]
+)
+def test_migrate_creates_the_missing_file_and_then_all_is_well(sqlite_file, migrate):
     path, env = sqlite_file
-    migrate = run(env, "manage.py", "migrate", "--noinput")
-    assert migrate.returncode == 0, migrate.stderr
+    result = run(env, *migrate)
+    assert result.returncode == 0, result.stderr
     assert path.exists()
     result = run(env, "-c", HEALTH_CHECK)
     assert result.stdout == '200 {"status": "ok", "database": "ok"}\n', result.stderr
