@@ -21,3 +21,6 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # The proxy in front sets X-Forwarded-For/-Proto; trust it only from these addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (for `gunicornc`) would otherwise open in the service
+# account's home folder; nothing here uses it, so it stays closed.
+control_socket_disable = True

@@ -20,6 +20,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from tracker.text import strip_controls
+
 FONT = "Times New Roman"
 MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
 
@@ -54,7 +56,9 @@ def set_up_page(document):
 
 
 def run(paragraph, text, size=14, bold=False, italic=False, underline=False):
-    piece = paragraph.add_run(text)
+    # Every text reaches the document here; a control character, which no Word file
+    # can hold, is left out rather than fail the whole report.
+    piece = paragraph.add_run(strip_controls(text))
     piece.font.size = Pt(size)
     piece.bold, piece.italic, piece.underline = bold, italic, underline
     return piece

@@ -40,6 +40,24 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+class PrivatePagesMiddleware:
+    """
+    `Cache-Control: private, no-store` on every response to a signed-in user that sets
+    none: pages, reports and downloads show a unit's data, which no shared proxy and
+    no browser cache on an office's shared desktop may keep. The admin and the health
+    check set their own; static files never reach here (WhiteNoise answers first).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
 def client_ip(request):
     """
     The client's address: REMOTE_ADDR, or behind PROXY_COUNT trusted proxies the

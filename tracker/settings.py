@@ -7,7 +7,9 @@ SECRET_KEY; real environment variables always win over that file.
 """
 
 import os
+import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tracker.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tracker.middleware.ContentSecurityPolicyMiddleware",
@@ -131,6 +134,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # SQLite creates a missing file when it connects: a database file moved or not yet
+    # restored would come back empty, every page a 500. So the file is opened only if
+    # it exists, and a missing one is an error the health check reports; `migrate`
+    # (tracker/management/commands/migrate.py; `make run` and bin/deploy run it first)
+    # creates it. `makemigrations` may create it too: it only reads the migration
+    # history, and on a fresh clone (`make test` runs it first) there is no file yet.
+    # Tests use a database of their own, in memory.
+    name = DATABASES["default"]["NAME"]
+    if name != ":memory:" and sys.argv[1:2] != ["makemigrations"]:
+        DATABASES["default"]["NAME"] = f"file:{quote(str(name))}?mode=rw"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -176,6 +189,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a login lands when its `next` is missing or off-site (Django ignores those).
+LOGIN_REDIRECT_URL = "activities:home"
 # A form whose token went stale: a Vietnamese page that says to reload it.
 CSRF_FAILURE_VIEW = "tracker.views.csrf_failure"
 

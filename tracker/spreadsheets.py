@@ -1,10 +1,10 @@
 """
 A report's table as people download it: XLSX with a title, a bold frozen header row,
 typed numbers, dates and percentages and a bold totals row; or CSV in UTF-8 with a
-BOM. Text that a spreadsheet would run as a formula is neutralised in both.
+BOM. Text that a spreadsheet would run as a formula is neutralised in both, and
+control characters are left out (an XLSX cannot hold them).
 """
 
-import csv
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from tracker.imports.formats import neutralise
+from tracker.imports.formats import csv_writer, neutralise, neutralise_csv
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,10 +62,10 @@ def xlsx_bytes(*tables):
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables:
-        sheet = workbook.create_sheet(table.sheet[:31])
+        sheet = workbook.create_sheet(neutralise(table.sheet)[:31])
         sheet.append([neutralise(table.title)])
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append(list(table.headers))
+        sheet.append([neutralise(header) for header in table.headers])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -95,8 +95,8 @@ def xlsx_bytes(*tables):
 
 def csv_text(table):
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.headers)
+    writer = csv_writer(out)
+    writer.writerow([neutralise_csv(header) for header in table.headers])
     lines = list(table.rows) + ([table.totals] if table.totals is not None else [])
     for line in lines:
         writer.writerow([csv_cell(value) for value in line])
@@ -114,7 +114,7 @@ def csv_cell(value):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
         return "Có" if value else "Không"
-    return neutralise(value)
+    return neutralise_csv(value)
 
 
 def download(table, file_format, filename, *more_tables):

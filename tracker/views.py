@@ -3,7 +3,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -12,6 +12,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+
+from units.models import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +29,13 @@ class PermissionDeniedWithReason(PermissionDenied):
 @never_cache
 @require_GET
 def healthz(request):
-    """For the load balancer and monitoring: 200 when the database answers, 503 when not."""
+    """
+    For the load balancer and monitoring: 200 when the database answers with the app's
+    tables, 503 when not. `SELECT 1` would answer from any database, even an empty one
+    (a database file in the wrong place, or not migrated), where every page fails.
+    """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        Unit.objects.exists()
     except DatabaseError:
         logger.exception("Health check: the database does not answer")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)

@@ -437,6 +437,18 @@ def test_an_on_time_rate_above_100_and_more_on_time_than_resolved_are_row_errors
     assert ServiceFigure.objects.count() == 0
 
 
+def test_a_rate_with_more_digits_than_kept_is_a_row_error_not_rounded(client, alice):
+    text = FIGURES_HEADER + 'STP,Sở Tư pháp,01/01/2024,31/03/2024,100,0,80,80,"99,999%"\r\n'
+    assert check(client, "servicefigure", text) == [
+        (
+            2,
+            "Tỷ lệ đúng hạn (%)",
+            "“99,999%” có nhiều hơn 2 chữ số sau dấu phẩy thập phân: chỉ ghi tối đa 2 chữ số, ví dụ 98,06.",
+        )
+    ]
+    assert ServiceFigure.objects.count() == 0
+
+
 def test_a_failed_write_is_explained_without_the_databases_words():
     from django.db import IntegrityError
 

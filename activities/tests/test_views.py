@@ -120,7 +120,7 @@ def test_quarter_report_downloads_as_formatted_xlsx(client, people):
 def test_quarter_report_downloads_as_csv_for_the_users_subtree(client, people):
     response = as_user(client, people, "alice").get(QUARTER_URL + "?format=csv")
     text = response.content.decode("utf-8")
-    assert text.startswith("\ufeffMã đơn vị,Đơn vị,")
+    assert text.startswith('\ufeff"Mã đơn vị","Đơn vị",')
     lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert [line[0] for line in lines] == [
         "Mã đơn vị",

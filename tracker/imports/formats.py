@@ -1,27 +1,57 @@
 """
-File formats: what an export writes (formulas made inert, dates as dates, a bold
-frozen header) and how an upload of each format becomes rows (`reading`).
+File formats: what an export writes (formulas made inert, control characters left
+out, dates as dates, a bold frozen header) and how an upload of each format becomes
+rows (`reading`).
 """
 
 import csv
 import datetime
 import io
+import re
 
 from import_export.formats import base_formats
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from tracker.text import strip_controls
+
 from .reading import Table, is_stored
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+# A CSV file does not say which character separates its fields: Excel in many locales
+# and LibreOffice split on ";" as readily as on ",", or on a tab, and a quote that the
+# wrong separator breaks ends the cell (or the row) at the next one. Any of them,
+# with the spaces a program may trim, can begin a cell, so a formula character after
+# one is made inert too, with the quote Excel and LibreOffice both show as text.
+FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t\r\n]\s*)(?=[=+\-@])")
+
 
 def neutralise(value):
-    """A text cell that a spreadsheet would run as a formula, made inert with a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """
+    Text as any spreadsheet cell may hold it: without the control characters no XLSX
+    can hold (stored text is stripped of them, but older rows or a shell may not be),
+    and a formula made inert with a quote.
+    """
+    if not isinstance(value, str):
+        return value
+    value = strip_controls(value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def neutralise_csv(value):
+    """A text field of a CSV file: neutralised as a cell, and after every separator in it."""
+    value = neutralise(value)
+    if isinstance(value, str):
+        return FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
     return value
+
+
+def csv_writer(out):
+    # Every text field in quotes, so that no separator inside one splits it when the
+    # file is opened with the separator it was written with; numbers stay bare.
+    return csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
 
 
 class SafeCSV(base_formats.CSV):
@@ -32,7 +62,7 @@ class SafeCSV(base_formats.CSV):
 
     def export_data(self, dataset, **kwargs):
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
+        writer = csv_writer(out)
         writer.writerow(dataset.headers)
         for row in dataset:
             writer.writerow([self.cell(value) for value in row])
@@ -44,7 +74,7 @@ class SafeCSV(base_formats.CSV):
             return value.strftime("%d/%m/%Y")
         if value is None:
             return ""
-        return neutralise(value)
+        return neutralise_csv(value)
 
     def create_dataset(self, in_stream, **kwargs):
         return stored_dataset(in_stream)
@@ -62,7 +92,7 @@ class SafeXLSX(base_formats.XLSX):
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Dữ liệu")
         sheet.freeze_panes = "A2"
-        sheet.append([self.cell(sheet, header, bold=True) for header in dataset.headers])
+        sheet.append([self.cell(sheet, neutralise(header), bold=True) for header in dataset.headers])
         for row in dataset:
             sheet.append([self.cell(sheet, neutralise(value)) for value in row])
         out = io.BytesIO()

@@ -168,20 +168,25 @@ class DecimalWidget(widgets.Widget):
     """
     A decimal number or percentage: 98,06 or 98.06, 1.234,5 or 1,234.5, with or
     without a % sign. `percent` marks a column the reader takes from a cell shown as
-    a percentage (0,9551 formatted as 95,51%).
+    a percentage (0,9551 formatted as 95,51%). A number with more digits after the
+    decimal point than the column keeps (`places`) is refused, never rounded behind
+    the user's back: 99,999% is not 100%.
     """
 
-    def __init__(self, percent=False):
+    def __init__(self, percent=False, places=2):
         self.percent = percent
+        self.places = places
         super().__init__()
 
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return Decimal(str(value)).quantize(Decimal("0.01"))
+            number = Decimal(str(value))
+            return self.within_places(number, f"{number:f}".replace(".", ","))
         text = str(value).replace("\u00a0", " ").strip().removesuffix("%").strip()
-        if GROUPED.fullmatch(text):
+        # No percentage reaches a thousand: in 99,999% the comma is a decimal one.
+        if not self.percent and GROUPED.fullmatch(text):
             group = GROUPED.fullmatch(text).group("group")
             text = text.replace(group, "")
         text = text.replace(" ", "").replace(",", ".")
@@ -189,9 +194,24 @@ class DecimalWidget(widgets.Widget):
             number = Decimal(text)
             if not number.is_finite():
                 raise InvalidOperation
-            return number.quantize(Decimal("0.01"))
         except InvalidOperation:
             raise ValueError(_("“%(value)s” is not a number, e.g. 98,06.") % {"value": value}) from None
+        return self.within_places(number, value)
+
+    def within_places(self, number, shown):
+        try:
+            kept = number.quantize(Decimal(1).scaleb(-self.places))
+        except InvalidOperation:  # more digits than any column holds
+            raise ValueError(_("“%(value)s” is not a number, e.g. 98,06.") % {"value": shown}) from None
+        if kept != number:
+            raise ValueError(
+                _(
+                    "“%(value)s” has more than %(places)s digits after the decimal point: "
+                    "write at most %(places)s, e.g. 98,06."
+                )
+                % {"value": shown, "places": self.places}
+            )
+        return kept
 
     def render(self, value, obj=None, **kwargs):
         return value

@@ -372,6 +372,20 @@ class TestLogin:
         assert "Mật khẩu đã nhập sai 5 lần liên tiếp" in body
         assert "Vui lòng thử lại sau 60 phút." in body
 
+    @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", ""])
+    def test_a_login_without_a_safe_next_lands_on_the_home_page(self, client, world, next_url):
+        user = world["users"]["alice"]
+        user.set_password("correct-horse-battery")
+        user.save()
+        response = client.post(
+            reverse("admin:login"),
+            {"username": "alice", "password": "correct-horse-battery", "next": next_url},
+            REMOTE_ADDR="10.0.0.1",
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/"
+        assert client.get(response["Location"]).status_code == 200
+
     def test_lockout_is_per_user_and_address(self, client, world):
         for name in ("alice", "bob"):
             world["users"][name].set_password("correct-horse-battery")

@@ -269,3 +269,28 @@ def test_a_clash_with_a_record_the_user_may_not_open_has_no_link(rf, tree):
     assert AdminLinks(admin.site, request)(session) is None
     request.user = get_user_model().objects.create_superuser("root", password="x")
     assert AdminLinks(admin.site, request)(session) == f"/admin/activities/studysession/{session.pk}/change/"
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field", "places"),
+    [
+        ("servicefigure", "on_time_rate", 2),
+        ("servicefigure", "one_stop_rate", 2),
+        ("declaredfigure", "value", 2),
+    ],
+)
+def test_a_number_with_more_digits_after_the_point_than_kept_is_refused_not_rounded(
+    admin_client, records, model_name, field, places
+):
+    model = apps.get_model("activities", model_name)
+    obj = model._default_manager.order_by("pk").first()
+    url = admin_url(model, "change", obj.pk)
+    data = form_data(admin_client.get(url).content.decode(), "_form")
+    data[field] = ["99.999"]
+    before = snapshot(obj)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [
+        f"Hãy chắc chắn rằng không có nhiều hơn {places} chữ số thập phân."
+    ]
+    assert snapshot(obj) == before

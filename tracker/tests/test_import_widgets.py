@@ -22,12 +22,38 @@ from tracker.imports.widgets import DateWidget, DecimalWidget, IntegerWidget
         ("1.234.567,89", Decimal("1234567.89")),
         ("80.000", Decimal("80000.00")),
         ("-1", Decimal("-1.00")),
-        (0.9551, Decimal("0.96")),
+        ("98,50", Decimal("98.50")),
+        (95.51, Decimal("95.51")),
         (100, Decimal("100.00")),
     ],
 )
 def test_decimals_with_thousands_separators_and_comma_decimals(typed, read):
     assert DecimalWidget().clean(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "percent"),
+    [
+        ("99,999", "99,999", True),
+        ("99.999%", "99.999%", True),
+        ("1.234,567", "1.234,567", False),
+        (99.999, "99,999", True),  # a percentage cell of 0,99999, or a plain number cell
+        (0.9551, "0,9551", False),
+        (1e-05, "0,00001", False),
+    ],
+)
+def test_more_digits_after_the_decimal_point_than_kept_are_refused_not_rounded(typed, shown, percent):
+    with pytest.raises(ValueError) as error:
+        DecimalWidget(percent=percent).clean(typed)
+    assert str(error.value) == (
+        f"“{shown}” có nhiều hơn 2 chữ số sau dấu phẩy thập phân: chỉ ghi tối đa 2 chữ số, ví dụ 98,06."
+    )
+
+
+def test_a_percentage_never_reads_its_comma_as_a_thousands_separator():
+    assert DecimalWidget(percent=True).clean("99,9%") == Decimal("99.90")
+    assert DecimalWidget(percent=True).clean("99,990%") == Decimal("99.99")
+    assert DecimalWidget().clean("99,990") == Decimal("99990.00")
 
 
 @pytest.mark.parametrize("typed", ["abc", "1,2,3", "NaN", "Infinity", "12..5", "1.23.4"])

@@ -7,6 +7,7 @@ import gzip
 import http.client
 import json
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -52,8 +53,9 @@ def production(tmp_path):
         **{
             key: value
             for key, value in os.environ.items()
-            if key not in ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+            if key not in ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "XDG_RUNTIME_DIR")
         },
+        "HOME": str(tmp_path / "home"),
         "DEBUG": "0",
         "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -109,3 +111,21 @@ def test_deploy_then_serve_with_gunicorn_and_whitenoise(production):
     assert "<h1>Không tìm thấy trang</h1>" in body.decode()
     assert f'<link rel="stylesheet" href="/static/{stylesheet}">' in body.decode()
     assert server.poll() is None
+    assert not (folder / "home" / ".gunicorn").exists()  # no control socket
+
+
+def test_gunicorn_opens_no_control_socket():
+    # gunicorn 25.1+ opens a control socket under $XDG_RUNTIME_DIR or ~/.gunicorn by
+    # default; every name the file sets must be one of gunicorn's own settings.
+    from gunicorn.config import Config
+
+    config = Config()
+    names = {
+        name: value
+        for name, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items()
+        if not name.startswith("_") and not isinstance(value, type(os))
+    }
+    assert set(names) <= set(config.settings)
+    for name, value in names.items():
+        config.set(name, value)
+    assert config.control_socket_disable is True
