@@ -178,9 +178,7 @@ class TrackerResource(resources.ModelResource):
                     for column, cell in uncomputed.items()
                 }
             )
-        for key, value in list(row.items()):
-            if isinstance(value, str):
-                row[key] = nfc(value)
+        # Text is NFC already: the reader cleans every cell, and the widgets normalise what they read.
         try:
             key = self.row_identity(row)
         except ValueError:
@@ -188,7 +186,7 @@ class TrackerResource(resources.ModelResource):
         number = kwargs.get("row_number")
         first = self.seen.setdefault(key, number)
         if first != number:
-            # Rows are named as in the spreadsheet, where the header is row 1.
+            # Rows are named as in the spreadsheet, title rows counted.
             raise ValidationError(_("This row repeats row %(row)s of the file.") % {"row": self.line(first)})
 
     def import_row(self, row, instance_loader, **kwargs):
