@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -711,7 +713,14 @@ class ServiceFigure(Versioned):
         base = self.resolved if self.resolved is not None else self.received
         if self.on_time is None or not base:
             return None
-        return round(100 * self.on_time / base, 2)
+        # To the two decimals the declared rate has, so that equal-looking rates are equal.
+        return (Decimal(100) * self.on_time / base).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    @property
+    def rate_differs(self):
+        """The declared on-time rate is not the one its own numbers give (at two decimals)."""
+        computed = self.computed_on_time_rate
+        return computed is not None and self.on_time_rate is not None and computed != self.on_time_rate
 
 
 class Metric(models.TextChoices):

@@ -12,9 +12,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from activities import reports
+from activities import reports, rules
 from activities.models import StudySession
 from tracker.periods import Quarter
 from units.models import Unit
@@ -53,6 +53,12 @@ class QuarterDocument:
     recipients: list
     on_behalf_of: str
     signer_title: str
+
+
+def lower_first(text):
+    """ "Học tập sáng thứ Hai" -> "học tập sáng thứ Hai": only the first letter."""
+    text = str(text)
+    return text[:1].lower() + text[1:]
 
 
 def vietnamese_date(day):
@@ -101,9 +107,9 @@ def attendance(session):
 def study_section(page):
     total = page.row.total
     counts = "; ".join(
-        f"{StudySession.Kind(kind).label.lower()}: {tally.held}/{tally.due}"
+        f"{lower_first(StudySession.Kind(kind).label)}: {tally.held}/{tally.full}"
         for kind, tally in total.tallies.items()
-        if tally.held or tally.due
+        if tally.held or tally.full
     )
     lines = [f"Tổng số buổi sinh hoạt, học tập đã ghi nhận: {total.sessions} buổi ({counts or 'không có'})."]
     if total.attendance_rate is not None:
@@ -188,11 +194,23 @@ def service_section(page):
 
 
 def shortfalls_section(page):
+    """Every shortfall the sections above show: months or quarters missed, rates and figures that disagree."""
     lines = []
-    for row in page.overview.rows:
-        thematic = row.own.tallies["thematic"]  # owed as the overview counts it
-        if thematic.due and not thematic.held:
-            lines.append(f"- {row.unit.name}: chưa tổ chức sinh hoạt chuyên đề trong quý.")
+    with translation.override("vi"):
+        for row in page.overview.rows:
+            gaps = [
+                f"{lower_first(StudySession.Kind(kind).label)}: {rules.missing_text(tally.missing)}"
+                for kind, tally in row.own.tallies.items()
+                if tally.missing
+            ]
+            if gaps:
+                lines.append(f"- {row.unit.name}: {'; '.join(gaps)}.")
+    for figure in page.service_figures:
+        if figure.rate_differs:
+            lines.append(
+                f"- {figure.agency}: tỷ lệ giải quyết hồ sơ đúng hạn báo cáo là {percent(figure.on_time_rate)}, "
+                f"tính lại từ số liệu là {percent(figure.computed_on_time_rate)}."
+            )
     for figure in page.declared:
         if figure.difference:
             lines.append(

@@ -14,7 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from activities.reports import DUE, HELD, KINDS, ON_TRACK, STAGES, UNITS_DUE
+from activities import rules
+from activities.reports import STAGES
 
 
 def number(value):
@@ -33,25 +34,29 @@ class Labels:
         return "—" if value is None else f"{value:.2f}".replace(".", self.decimal) + "%"
 
 
-def tally_cell(held, due, units_due, units_on_track, labels):
-    """Held/expected, with units on track of those owing, and the behind mark."""
-    if not (due or held):
+def tally_cell(tally, labels):
+    """
+    Held of what the quarter owes (rules.py), the units on track for a subtree, and the
+    behind mark with, for one unit, the months missing.
+    """
+    if not (tally.full or tally.held):
         return '<td class="num">—</td>'
-    text = f"{number(held)}/{number(due)}"
-    if units_due > 1:
-        units = _("%(on)s/%(of)s units") % {"on": number(units_on_track), "of": number(units_due)}
+    text = f"{number(tally.held)}/{number(tally.full)}"
+    if tally.units_due > 1:
+        units = _("%(on)s/%(of)s units on track") % {
+            "on": number(tally.units_on_track),
+            "of": number(tally.units_due),
+        }
         text += f"<br><small>{units}</small>"
-    if units_on_track < units_due:
-        return f'<td class="num behind">{text} <span class="flag" title="{labels.behind}">{labels.behind}</span></td>'
+    if tally.is_behind:
+        if tally.missing:
+            text += f"<br><small>{escape(rules.missing_text(tally.missing))}</small>"
+        return f'<td class="num behind">{text} <span class="flag">{labels.behind}</span></td>'
     return f'<td class="num">{text}</td>'
 
 
 def tally_cells(figures, labels):
-    values = figures.values
-    return "".join(
-        tally_cell(values[HELD + i], values[DUE + i], values[UNITS_DUE + i], values[ON_TRACK + i], labels)
-        for i in range(KINDS)
-    )
+    return "".join(tally_cell(tally, labels) for tally in figures.tallies.values())
 
 
 def figures_cells(figures, labels):

@@ -17,15 +17,29 @@ def tally_headers():
     headers = []
     for kind in rules.TRACKED_KINDS:
         label = StudySession.Kind(kind).label
-        headers += [_("%(kind)s: held") % {"kind": label}, _("%(kind)s: expected") % {"kind": label}]
+        headers += [
+            _("%(kind)s: held") % {"kind": label},
+            _("%(kind)s: owed in the quarter") % {"kind": label},
+            _("%(kind)s: where it stands") % {"kind": label},
+        ]
     return headers
+
+
+def standing_cell(tally):
+    """rules' words for a unit ("behind: missing month 10"), or a subtree's units on track."""
+    if not (tally.full or tally.held):
+        return ""
+    if tally.standing is None or tally.units_due > 1:
+        text = _("%(on)s/%(of)s units on track") % {"on": tally.units_on_track, "of": tally.units_due}
+        return text if not tally.is_behind else f"{text} ({rules.STATUS_LABELS[rules.BEHIND]})"
+    return rules.standing_text(tally.standing)
 
 
 def figures_cells(figures):
     cells = []
     for kind in rules.TRACKED_KINDS:
         tally = figures.tallies[kind]
-        cells += [tally.held, tally.due]
+        cells += [tally.held, tally.full, standing_cell(tally)]
     cells.append(Percent(figures.attendance_rate))
     cells += [figures.initiatives[status] for status in InitiativeStatus.values]
     cells += [figures.outreach, figures.exemplars, figures.behind_units]
@@ -55,10 +69,10 @@ def quarter_table(overview, rows, root):
         "quarter": overview.quarter.label,
         "scope": scope_name(root),
     }
-    completeness = [_("Units on track / expected"), "", ""]
+    completeness = [_("Units on track / units owing"), "", ""]
     for kind in rules.TRACKED_KINDS:
         on_track, expected = overview.completeness(kind)
-        completeness += [on_track, expected]
+        completeness += [on_track, expected, ""]
     lines.append(completeness + [None] * (len(headers) - len(completeness)))
     return Table(
         title=title,

@@ -70,30 +70,42 @@ class UnitRow(NamedTuple):
 # A Figures is a flat list of counts, so that rolling a thousand units up the tree is
 # a thousand additions of two lists. Its layout: first what was recorded, in the order
 # the overview's query returns it (good models per stage, outreach, exemplars,
-# sessions, attended, invited, held per tracked kind); then what the rules expected
-# (owed, units owing and units on track, per tracked kind; units; units behind).
+# sessions, attended, invited); then, per tracked kind, the Standing of rules.py
+# summed (held, extra, owed in the quarter, owed by today, units owing, units on
+# track); then units and units behind.
 KINDS = len(rules.TRACKED_KINDS)
 OUTREACH, EXEMPLARS, SESSIONS, ATTENDED, INVITED = range(len(STAGES), len(STAGES) + 5)
-HELD = INVITED + 1
-RECORDED = HELD + KINDS
-DUE, UNITS_DUE, ON_TRACK = RECORDED, RECORDED + KINDS, RECORDED + 2 * KINDS
-UNITS = RECORDED + 3 * KINDS
+RAW = INVITED + 1  # where the query's per-kind counts (or month masks) start
+RECORDED = RAW  # the recorded part a Figures keeps as it is
+PER_KIND = 6
+HELD, EXTRA, FULL, DUE, OWING, ON_TRACK = range(PER_KIND)
+UNITS = RECORDED + PER_KIND * KINDS
 BEHIND_UNITS = UNITS + 1
 WIDTH = BEHIND_UNITS + 1
 
 
+def kind_at(field):
+    return lambda self: self.values[RECORDED + PER_KIND * self.kind + field]
+
+
 class Tally:
-    """One expectation over a subtree: sessions held and owed, units on track and owing."""
+    """
+    One tracked kind over a unit or a subtree, in the words of rules.py: held (toward
+    what is owed), extra, owed in the quarter (`full`), owed by today (`due`), units
+    owing and units on track. For a single unit, its Standing (missing months, deadline).
+    """
 
-    __slots__ = ("values", "kind")
+    __slots__ = ("values", "kind", "standing")
 
-    def __init__(self, values, kind):
-        self.values, self.kind = values, kind  # kind: the index in TRACKED_KINDS
+    def __init__(self, values, kind, standing=None):
+        self.values, self.kind, self.standing = values, kind, standing  # kind: the index in TRACKED_KINDS
 
-    held = property(lambda self: self.values[HELD + self.kind])
-    due = property(lambda self: self.values[DUE + self.kind])
-    units_due = property(lambda self: self.values[UNITS_DUE + self.kind])
-    units_on_track = property(lambda self: self.values[ON_TRACK + self.kind])
+    held = property(kind_at(HELD))
+    extra = property(kind_at(EXTRA))
+    full = property(kind_at(FULL))
+    due = property(kind_at(DUE))
+    units_due = property(kind_at(OWING))  # units that owe this kind in the quarter
+    units_on_track = property(kind_at(ON_TRACK))
 
     @property
     def units_behind(self):
@@ -102,6 +114,39 @@ class Tally:
     @property
     def is_behind(self):
         return self.units_behind > 0
+
+    @property
+    def remaining(self):
+        return self.full - self.held
+
+    @property
+    def status(self):
+        """rules' status of a unit; for a subtree, behind when any unit is."""
+        if self.standing is not None:
+            return self.standing.status
+        if not self.full:
+            return rules.NOT_OWED
+        if self.is_behind:
+            return rules.BEHIND
+        if self.held >= self.full:
+            return rules.DONE
+        return rules.ON_TRACK if self.due else rules.NOT_YET
+
+    @property
+    def missing(self):
+        return self.standing.missing if self.standing is not None else ()
+
+    @property
+    def deadline(self):
+        return self.standing.deadline if self.standing is not None else None
+
+    @property
+    def status_label(self):
+        return rules.STATUS_LABELS[self.status]
+
+    @property
+    def missing_text(self):
+        return rules.missing_text(self.missing)
 
 
 def count_at(position):
@@ -113,13 +158,15 @@ class Figures:
     What a unit, or a subtree, did in a quarter: a Tally per tracked kind; sessions;
     attendance, where `invited` is the expected attendance of the sessions that
     recorded both numbers; good models per stage; outreach; exemplars; units; and
-    units behind, those owing more than they held in any column, each counted once.
+    units behind, those missing something in any column, each counted once. A unit's
+    own Figures also keep its Standing per kind (a sum has none).
     """
 
-    __slots__ = ("values",)
+    __slots__ = ("values", "standings")
 
-    def __init__(self, values=None):
+    def __init__(self, values=None, standings=None):
         self.values = values if values is not None else [0] * WIDTH
+        self.standings = standings
 
     sessions = count_at(SESSIONS)
     attended = count_at(ATTENDED)
@@ -131,7 +178,8 @@ class Figures:
 
     @property
     def tallies(self):
-        return {kind: Tally(self.values, i) for i, kind in enumerate(rules.TRACKED_KINDS)}
+        standings = self.standings or (None,) * KINDS
+        return {kind: Tally(self.values, i, standings[i]) for i, kind in enumerate(rules.TRACKED_KINDS)}
 
     @property
     def initiatives(self):
@@ -246,9 +294,12 @@ def overview_statement(vendor, rule_set):
     held = []
     for i, kind in enumerate(rules.TRACKED_KINDS):
         if rules.counted_per(kind, rule_set) == "month":
-            # Months that had one, so that two in one month do not stand in for a missed month.
+            # The months that had one, as a mask (rules.month_bit): two in one month do
+            # not stand in for a missed month, and the missing months can be named.
+            month_in_quarter = f"{MONTH_OF_DATE[vendor]} - 3 * s.quarter + 3"
             held.append(
-                f"COUNT(DISTINCT CASE WHEN s.kind = %(kind_{i})s THEN {MONTH_OF_DATE[vendor]} END) AS held_{i}"
+                f"SUM(DISTINCT CASE WHEN s.kind = %(kind_{i})s THEN "
+                f"CASE {month_in_quarter} WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 4 END END) AS held_{i}"
             )
         else:
             held.append(f"SUM(CASE WHEN s.kind = %(kind_{i})s THEN 1 ELSE 0 END) AS held_{i}")
@@ -303,33 +354,36 @@ def started_by(quarter):
 
 
 class Plan:
-    """What a kind of unit owes by a day of a quarter, laid out as Figures' expected part."""
+    """What a kind of unit owes in a quarter, on a day: its Figures from what it recorded."""
 
-    def __init__(self, due):
-        self.due = tuple(due)  # sessions owed per tracked kind, 0 when none are expected
-        self.owing = [1 if count else 0 for count in self.due]
-        self.expected = [*self.due, *self.owing]
+    def __init__(self, quarter, today, rule_set, unit_kind):
+        self.quarter, self.today = quarter, today
+        self.expectations = [
+            None if unit_kind is None else rules.expectation_for(unit_kind, kind, rule_set)
+            for kind in rules.TRACKED_KINDS
+        ]
+        self.per = [rules.counted_per(kind, rule_set) for kind in rules.TRACKED_KINDS]
 
     def figures(self, recorded):
-        """A unit's Figures from what it recorded (the first RECORDED counts of the layout)."""
-        on_track = [
-            1 if due and held >= due else 0
-            for held, due in zip(recorded[HELD:RECORDED], self.due, strict=True)
-        ]
-        behind = 0 if on_track == self.owing else 1
-        return Figures(recorded + self.expected + on_track + [1, behind])
+        """A unit's Figures from a row of the overview's query (recorded part, then per kind)."""
+        standings = tuple(
+            rules.cached_standing(expectation, self.quarter, self.today, raw or 0, per)
+            for expectation, raw, per in zip(self.expectations, recorded[RAW:], self.per, strict=True)
+        )
+        values = recorded[:RAW]
+        behind = 0
+        for item in standings:
+            owing = 1 if item.full else 0
+            values += [item.held, item.extra, item.full, item.due, owing, int(owing and not item.missing)]
+            behind |= bool(item.missing)
+        values += [1, int(behind)]
+        return Figures(values, standings)
 
 
 def plan_for(quarter, today, rule_set):
     """{unit kind: Plan}, and None: the Plan of an inactive unit, which owes nothing."""
-    plans = {}
-    for unit_kind in UnitKind.values:
-        due = []
-        for kind in rules.TRACKED_KINDS:
-            expectation = rules.expectation_for(unit_kind, kind, rule_set)
-            due.append(0 if expectation is None else expectation.due(quarter, today))
-        plans[unit_kind] = Plan(due)
-    plans[None] = Plan((0,) * KINDS)
+    plans = {unit_kind: Plan(quarter, today, rule_set, unit_kind) for unit_kind in UnitKind.values}
+    plans[None] = Plan(quarter, today, rule_set, None)
     return plans
 
 
@@ -348,7 +402,7 @@ def quarter_overview(root, quarter, *, today=None, rule_set=None):
     plans = plan_for(quarter, today, rule_set)
     results = recorded_by_unit(root, quarter, rule_set)
     unit_columns = len(UnitRow._fields)
-    thematic = HELD + rules.TRACKED_KINDS.index(SessionKind.THEMATIC)
+    thematic = RAW + rules.TRACKED_KINDS.index(SessionKind.THEMATIC)
     top_length = min((len(result[4]) for result in results), default=0)
     rows = {}
     for result in results:

@@ -1,20 +1,50 @@
 """
-What the campaign expects of each kind of unit: the one place every report reads.
+What the campaign expects of each kind of unit, and where a unit stands against it:
+the one definition every page, download and document reads.
 
-Conclusion 01-KL/TW and the bloc's plans ask each party cell for a thematic session
+Conclusion 01-KL/TW and the party's plans ask each party cell for a thematic session
 on studying and following Ho Chi Minh every quarter, a monthly meeting with
 self-criticism and criticism, and study on the morning of the first Monday of each
 month. Party committees hold none of these themselves; their cells do, and reports
 roll the cells' records up to them. Change a number here and every report, its
 "behind" marks and its completeness follow.
+
+The words, for one unit, one kind of session and one quarter, on a given day:
+
+- owed (`full`): what the quarter asks for in all (3 monthly meetings, 1 thematic session).
+- owed by today (`due`): what should be held by now: of a past quarter, all of it; of the
+  current one, one per month already over (a quarterly session once the quarter is over).
+- held (`held`): what counts toward what is owed, at most `full`: for a kind owed monthly,
+  the months that had one (two meetings in October do not stand in for November; an
+  undated session proves no month); otherwise the sessions held. What is held beyond
+  that is `extra`, shown as held in full and explained on the unit's page.
+- missing (`missing`): the months already over that had none ("thiếu tháng 10"); for a
+  quarterly kind, the quarter once it is over without one.
+- behind: something is missing. On track: owed this quarter and nothing missing.
+- still to hold (`remaining`): owed minus held, by the deadline: the end of the first
+  month still without one (the quarter's end for a quarterly kind).
+
+A committee's figures add up its units': "45/183" held of owed, and "43/61 units on
+track" of the units that owe the kind this quarter.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
+
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import SessionKind
 from tracker.periods import Quarter
 from units.models import UnitKind
+
+# Where a unit stands for one kind of session.
+NOT_OWED = "not_owed"  # the unit owes none of this kind (a committee, an inactive unit)
+DONE = "done"  # held in full for the quarter
+ON_TRACK = "on_track"  # nothing missing so far, more still to hold
+BEHIND = "behind"  # a month (or the quarter) went by without one
+NOT_YET = "not_yet"  # nothing owed yet and nothing held (the first month of a quarter)
 
 
 @dataclass(frozen=True)
@@ -39,8 +69,7 @@ class Expectation:
             return self.full()
         if today < quarter.start or self.per == "quarter":
             return 0
-        months_over = sum(1 for month in months_of(quarter) if month_end(quarter.year, month) < today)
-        return self.count * months_over
+        return self.count * len(months_over(quarter, today))
 
 
 def months_of(quarter: Quarter):
@@ -51,6 +80,85 @@ def month_end(year, month):
     if month == 12:
         return datetime.date(year, 12, 31)
     return datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
+
+
+def months_over(quarter: Quarter, today: datetime.date):
+    """The months of the quarter that ended before `today`."""
+    return [month for month in months_of(quarter) if month_end(quarter.year, month) < today]
+
+
+def month_bit(quarter: Quarter, month):
+    """A month's bit in the mask of months held (the first month of a quarter is 1)."""
+    return 1 << (month - months_of(quarter)[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where one unit stands for one kind of session in a quarter, on a day."""
+
+    full: int
+    due: int
+    held: int
+    extra: int
+    missing: tuple  # month numbers; for a quarterly kind, (0,) once the quarter went by without one
+    deadline: datetime.date | None  # when the next one is owed by; None when held in full
+
+    @property
+    def status(self):
+        if not self.full:
+            return NOT_OWED
+        if self.missing:
+            return BEHIND
+        if self.held >= self.full:
+            return DONE
+        return ON_TRACK if self.due else NOT_YET
+
+    @property
+    def is_behind(self):
+        return bool(self.missing)
+
+    @property
+    def remaining(self):
+        return self.full - self.held
+
+
+NOTHING_OWED = Standing(full=0, due=0, held=0, extra=0, missing=(), deadline=None)
+
+
+def standing(expectation, quarter: Quarter, today: datetime.date, recorded: int, per="session"):
+    """
+    A unit's Standing from what the overview recorded for a kind: when the kind is
+    counted per month (counted_per), the mask of the months that had one (month_bit);
+    otherwise the number of sessions.
+    """
+    held_months = [month for month in months_of(quarter) if recorded & month_bit(quarter, month)]
+    count = len(held_months) if per == "month" else recorded
+    if expectation is None:
+        return Standing(full=0, due=0, held=0, extra=count, missing=(), deadline=None)
+    full, due = expectation.full(), expectation.due(quarter, today)
+    if expectation.per == "month" and per == "month":
+        count *= expectation.count
+        over = list(months_of(quarter)) if today > quarter.end else months_over(quarter, today)
+        missing = tuple(month for month in over if month not in held_months)
+        still_open = [month for month in months_of(quarter) if month not in held_months and month not in over]
+        deadline = month_end(quarter.year, still_open[0]) if still_open else None
+    else:
+        missing = (0,) if today > quarter.end and count < full else ()
+        deadline = quarter.end if count < full and today <= quarter.end else None
+    return Standing(
+        full=full,
+        due=due,
+        held=min(count, full),
+        extra=max(count - full, 0),
+        missing=missing,
+        deadline=deadline,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def cached_standing(expectation, quarter, today, recorded, per):
+    """The same Standing for the many units that recorded the same thing."""
+    return standing(expectation, quarter, today, recorded, per)
 
 
 CELL_EXPECTATIONS = (
@@ -88,3 +196,33 @@ def counted_per(session_kind, rules=None):
             if expectation.kind == session_kind and expectation.per == "month":
                 return "month"
     return "session"
+
+
+# How every page, download and document says it.
+
+STATUS_LABELS = {
+    NOT_OWED: _("not owed"),
+    DONE: _("held in full"),
+    ON_TRACK: _("on track"),
+    BEHIND: _("behind"),
+    NOT_YET: _("not yet due"),
+}
+
+
+def missing_text(missing):
+    """ "missing month 10", "missing months 10, 12", or, for a quarterly kind, "not held this quarter"."""
+    if not missing:
+        return ""
+    if missing == (0,):
+        return gettext("not held this quarter")
+    return ngettext("missing month %(months)s", "missing months %(months)s", len(missing)) % {
+        "months": ", ".join(str(month) for month in missing)
+    }
+
+
+def standing_text(standing):
+    """One unit's standing in words: "behind: missing month 10", "held in full", "on track"."""
+    status = str(STATUS_LABELS[standing.status])
+    if standing.missing:
+        return f"{status}: {missing_text(standing.missing)}"
+    return status

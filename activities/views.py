@@ -86,18 +86,27 @@ def home(request):
 
 
 def still_due(overview):
-    """What the units must still hold this quarter: per tracked kind, units short of the full count."""
+    """
+    Per tracked kind, what the units must still hold this quarter (rules.py): the units
+    behind first, each with the months it missed, then those with sessions still to hold.
+    """
     due = []
     for kind in rules.TRACKED_KINDS:
-        short = []
+        behind, to_hold = [], []
         for row in overview.rows:
-            expectation = rules.expectation_for(row.unit.kind, kind) if row.unit.is_active else None
-            if expectation is None:
-                continue
-            missing = expectation.full() - row.own.tallies[kind].held
-            if missing > 0:
-                short.append((row.unit, missing))
-        due.append({"kind": kind, "label": StudySession.Kind(kind).label, "units": short})
+            tally = row.own.tallies[kind]
+            if tally.is_behind:
+                behind.append((row.unit, tally))
+            elif tally.remaining > 0:
+                to_hold.append((row.unit, tally))
+        due.append(
+            {
+                "kind": kind,
+                "label": StudySession.Kind(kind).label,
+                "behind": len(behind),
+                "units": behind + to_hold,
+            }
+        )
     return due
 
 
@@ -192,7 +201,10 @@ def unit_quarter(request, code, year, quarter):
             "unit": unit,
             "quarter": quarter,
             "row": page.row,
-            "columns": report_columns(page.overview),
+            "columns": [
+                {**column, "tally": page.row.total.tallies[column["kind"]]}
+                for column in report_columns(page.overview)
+            ],
             "previous": quarter.previous(),
             "next": quarter.next(),
             "can_log": request.user.has_perm("activities.add_studysession"),

@@ -123,7 +123,7 @@ def test_the_sessions_table_holds_every_session_of_the_subtree_as_logged(client,
     lead = next(p.text for p in document.paragraphs if p.text.startswith("Tổng số buổi"))
     assert lead == (
         "Tổng số buổi sinh hoạt, học tập đã ghi nhận: 9 buổi (sinh hoạt chuyên đề: 1/2; "
-        "sinh hoạt định kỳ: 5/6; học tập sáng thứ hai đầu tháng: 3/6)."
+        "sinh hoạt định kỳ: 5/6; học tập sáng thứ Hai đầu tháng: 3/6)."
     )
 
 
@@ -131,8 +131,13 @@ def test_what_fell_short_names_the_units_and_the_figures(client, people, tree):
     document = word(as_user(client, people, "carol"), "BLOC")
     shortfalls = [p.text for p in document.paragraphs if p.text.startswith("- ") and "Nơi" not in p.text]
     figure = DeclaredFigure.objects.get(unit=tree["BDV"])
+    # Every gap the sections above show: each month missed by each kind, the on-time
+    # rate that its own numbers contradict, the declared figure that disagrees.
     assert shortfalls == [
-        "- Chi bộ TT STP: chưa tổ chức sinh hoạt chuyên đề trong quý.",
+        "- Chi bộ TT STP: sinh hoạt chuyên đề: chưa tổ chức trong quý; sinh hoạt định kỳ: thiếu tháng 3; "
+        "học tập sáng thứ Hai đầu tháng: thiếu tháng 1, 2, 3.",
+        "- Chi bộ 2 KBNN: học tập sáng thứ Hai đầu tháng: thiếu tháng 3.",
+        "- Sở Tư pháp: tỷ lệ giải quyết hồ sơ đúng hạn báo cáo là 98,06%, tính lại từ số liệu là 98,99%.",
         f"- Chi bộ Ban Dân vận Tỉnh ủy: báo cáo {figure.get_metric_display().lower()} là 13, "
         "số ghi nhận trên hệ thống là 1 (chênh lệch -12).",
     ]
@@ -144,7 +149,8 @@ def test_the_printable_page_says_the_same(client, people):
         "ĐẢNG ỦY SỞ TƯ PHÁP",
         "ĐẢNG CỘNG SẢN VIỆT NAM",
         summary_text(),
-        "- Chi bộ TT STP: chưa tổ chức sinh hoạt chuyên đề trong quý.",
+        "- Chi bộ TT STP: sinh hoạt chuyên đề: chưa tổ chức trong quý; sinh hoạt định kỳ: thiếu tháng 3; "
+        "học tập sáng thứ Hai đầu tháng: thiếu tháng 1, 2, 3.",
         'href="?format=docx">Tải báo cáo (Word)</a>',
     ]:
         assert text in body

@@ -102,19 +102,23 @@ def test_a_session_on_31_march_and_one_on_1_april_fall_in_their_own_quarters(tre
 def test_a_quarter_in_progress_owes_only_the_months_already_over(tree):
     build_quarter(tree)
     overview = reports.quarter_overview(tree["BLOC"], Q1, today=datetime.date(2024, 3, 5))
-    # January and February are over; the thematic session is owed by the end of March.
+    # January and February are over; the thematic session is owed by the end of March:
+    # all five cells owe it this quarter and none is behind on it yet.
     assert tallies(overview.total) == {
-        "thematic": (4, 0, 0, 0),
+        "thematic": (4, 0, 5, 5),
         "monthly": (14, 10, 5, 5),
         "first_monday": (11, 10, 4, 5),
     }
     assert overview.in_progress is True
     future = reports.quarter_overview(tree["BLOC"], Quarter(2024, 3), today=datetime.date(2024, 3, 5))
+    # A quarter yet to come: owed by every cell, nothing owed yet, nobody behind.
     assert tallies(future.total) == {
-        "thematic": (0, 0, 0, 0),
-        "monthly": (0, 0, 0, 0),
-        "first_monday": (0, 0, 0, 0),
+        "thematic": (0, 0, 5, 5),
+        "monthly": (0, 0, 5, 5),
+        "first_monday": (0, 0, 5, 5),
     }
+    assert future.total.tallies["monthly"].full == 15
+    assert future.total.tallies["monthly"].status == "not_yet"
 
 
 def test_changing_the_rules_changes_the_report(tree, monkeypatch):
@@ -146,8 +150,10 @@ def test_a_kind_owed_monthly_counts_months_and_any_other_counts_sessions(tree, m
     session(tree["STP"], StudySession.Kind.MONTHLY, datetime.date(2024, 1, 20))
     rows = by_code(reports.quarter_overview(tree["BLOC"], Q1, today=AFTER))
     assert rows["STP-VP"].own.tallies["monthly"].held == 3
-    assert rows["STP"].own.tallies["monthly"].held == 1
-    assert rows["STP"].total.tallies["monthly"].held == 1 + 3 + 2
+    # The committee owes none: its meetings are extra, never counted toward what is owed.
+    assert (rows["STP"].own.tallies["monthly"].held, rows["STP"].own.tallies["monthly"].extra) == (0, 1)
+    assert rows["STP"].total.tallies["monthly"].held == 3 + 2
+    assert rows["STP"].total.tallies["monthly"].extra == 1
     assert rows["STP-VP"].own.sessions == 1 + 5 + 3
 
     # Owed per quarter instead: every session counts, dated or not.
@@ -155,8 +161,10 @@ def test_a_kind_owed_monthly_counts_months_and_any_other_counts_sessions(tree, m
     monkeypatch.setattr(rules, "EXPECTATIONS", {"cell": per_quarter, "grassroots_cell": per_quarter})
     assert rules.counted_per("monthly") == "session"
     rows = by_code(reports.quarter_overview(tree["BLOC"], Q1, today=AFTER))
-    assert rows["STP-VP"].own.tallies["monthly"].held == 5
-    assert rows["STP"].own.tallies["monthly"].held == 2
+    # Held in full (3 of 3) with 2 more, explained on its page; the committee's 2 are extra.
+    monthly = rows["STP-VP"].own.tallies["monthly"]
+    assert (monthly.held, monthly.extra, monthly.full, monthly.status) == (3, 2, 3, "done")
+    assert (rows["STP"].own.tallies["monthly"].held, rows["STP"].own.tallies["monthly"].extra) == (0, 2)
     assert tallies(rows["STP-TT"].own)["monthly"] == (2, 3, 0, 1)
 
 
@@ -216,7 +224,11 @@ def test_unit_quarter_lists_records_and_reconciles_declared_figures(tree):
     assert [o.title for o in page.outreach] == ["Gương sáng", "Chuyên mục Bản tin tư pháp"]
     assert [e.name for e in page.exemplars] == ["Trần Thị Hoa"]
     [figure] = page.service_figures
-    assert (figure.on_time_rate, figure.computed_on_time_rate) == (Decimal("98.06"), 98.99)
+    assert (figure.on_time_rate, figure.computed_on_time_rate, figure.rate_differs) == (
+        Decimal("98.06"),
+        Decimal("98.99"),
+        True,
+    )
     assert [(f.unit.code, f.metric, f.value, f.logged, f.difference) for f in page.declared] == [
         ("STP", "monthly_meetings", Decimal("5.00"), 5, Decimal("0.00")),
         # KBNN-1's session known only as "quarter I/2024" counts toward quarter I.

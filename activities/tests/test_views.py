@@ -91,28 +91,38 @@ def test_quarter_report_downloads_as_formatted_xlsx(client, people):
     assert sheet.freeze_panes == "B3"
     assert sheet["A1"].value == "Học tập và làm theo Bác: Quý I/2024, Đảng bộ Khối các cơ quan tỉnh"
     headers = [cell.value for cell in sheet[2]]
-    assert headers[:9] == [
+    assert headers[:12] == [
         "Mã đơn vị",
         "Đơn vị",
         "Ngày sinh hoạt chuyên đề",
         "Sinh hoạt chuyên đề: đã tổ chức",
-        "Sinh hoạt chuyên đề: phải tổ chức",
+        "Sinh hoạt chuyên đề: phải tổ chức trong quý",
+        "Sinh hoạt chuyên đề: tình trạng",
         "Sinh hoạt định kỳ: đã tổ chức",
-        "Sinh hoạt định kỳ: phải tổ chức",
+        "Sinh hoạt định kỳ: phải tổ chức trong quý",
+        "Sinh hoạt định kỳ: tình trạng",
         "Học tập sáng thứ Hai đầu tháng: đã tổ chức",
-        "Học tập sáng thứ Hai đầu tháng: phải tổ chức",
+        "Học tập sáng thứ Hai đầu tháng: phải tổ chức trong quý",
+        "Học tập sáng thứ Hai đầu tháng: tình trạng",
     ]
     assert sheet[2][0].font.bold is True
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
     by_code = {row[0]: row for row in rows}
     assert by_code["STP-VP"][2] == datetime.datetime(2024, 2, 15)
     assert by_code["STP-VP"][1] == "        Chi bộ VP STP"
-    assert by_code["STP"][3:9] == [1, 2, 5, 6, 3, 6]
+    assert by_code["STP"][3:12] == [
+        1, 2, "1/2 đơn vị đạt (chậm)", 5, 6, "1/2 đơn vị đạt (chậm)", 3, 6, "1/2 đơn vị đạt (chậm)"
+    ]  # fmt: skip
+    assert by_code["STP-TT"][3:12] == [
+        0, 1, "chậm: chưa tổ chức trong quý", 2, 3, "chậm: thiếu tháng 3", 0, 3, "chậm: thiếu tháng 1, 2, 3"
+    ]  # fmt: skip
+    assert by_code["STP-VP"][3:12] == [1, 1, "đã đủ", 3, 3, "đã đủ", 3, 3, "đã đủ"]
     completeness = rows[-2]
-    assert completeness[3:9] == [4, 5, 4, 5, 3, 5]
+    assert completeness[3:12] == [4, 5, None, 4, 5, None, 3, 5, None]
     total = rows[-1]
     assert total[:2] == ["Tổng cộng", "Đảng bộ Khối các cơ quan tỉnh"]
-    assert total[3:10] == [4, 5, 14, 15, 11, 15, 0.925]
+    assert total[3:13] == [4, 5, "4/5 đơn vị đạt (chậm)", 14, 15, "4/5 đơn vị đạt (chậm)", 11, 15,
+                           "3/5 đơn vị đạt (chậm)", 0.925]  # fmt: skip
     assert total[-1] == 2  # units behind
     assert sheet.cell(row=sheet.max_row, column=1).font.bold is True
 
@@ -127,11 +137,14 @@ def test_quarter_report_downloads_as_csv_for_the_users_subtree(client, people):
         "STP",
         "STP-VP",
         "STP-TT",
-        "Số đơn vị đạt / phải đạt",
+        "Số đơn vị đạt / số đơn vị phải tổ chức",
         "Tổng cộng",
     ]
     assert "KBNN" not in text
-    assert lines[-1][3:10] == ["1", "2", "5", "6", "3", "6", "90,00"]
+    assert lines[-1][3:13] == [
+        "1", "2", "1/2 đơn vị đạt (chậm)", "5", "6", "1/2 đơn vị đạt (chậm)", "3", "6",
+        "1/2 đơn vị đạt (chậm)", "90,00",
+    ]  # fmt: skip
 
 
 def test_year_report_has_quarters_and_a_chart_with_its_data_table(client, people):
@@ -151,10 +164,10 @@ def test_home_shows_the_current_quarter_and_what_is_due(client, people):
     assert response.status_code == 200
     assert response.context["root"].code == "STP"
     due = {
-        item["kind"]: [(unit.code, missing) for unit, missing in item["units"]]
+        item["kind"]: [(unit.code, tally.remaining, tally.missing) for unit, tally in item["units"]]
         for item in response.context["due"]
     }
-    assert due["thematic"] == [("STP-VP", 1), ("STP-TT", 1)]  # nothing logged yet this quarter
+    assert due["thematic"] == [("STP-VP", 1, ()), ("STP-TT", 1, ())]  # nothing logged yet this quarter
     assert 'href="/sessions/new/"' in response.content.decode()
 
 
