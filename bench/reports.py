@@ -129,9 +129,11 @@ def check(unit, overview, connection):
             r.unit.parent_id,
             r.unit.is_active,
             r.own.sessions,
-            r.own.tallies["thematic"].held,
-            r.own.tallies["monthly"].held,
-            r.own.tallies["first_monday"].held,
+            # What was recorded: held toward what is owed, plus what goes beyond it.
+            *(
+                r.own.tallies[kind].held + r.own.tallies[kind].extra
+                for kind in ("thematic", "monthly", "first_monday")
+            ),
             r.own.attended,
             r.own.invited,
             *r.own.initiatives.values(),
