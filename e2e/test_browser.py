@@ -111,9 +111,10 @@ def test_a_bloc_administrator_imports_sessions_and_downloads_the_overview(
     figures = dict(zip(headers, totals, strict=True))
     # Thematic: every cell now held one; monthly: STP-TT now covers January to March.
     assert figures["Sinh hoạt chuyên đề: đã tổ chức"] == 5
-    assert figures["Sinh hoạt chuyên đề: phải tổ chức"] == 5
+    assert figures["Sinh hoạt chuyên đề: phải tổ chức trong quý"] == 5
+    assert figures["Sinh hoạt chuyên đề: tình trạng"] == "5/5 đơn vị đạt"
     assert figures["Sinh hoạt định kỳ: đã tổ chức"] == 15
-    assert figures["Sinh hoạt định kỳ: phải tổ chức"] == 15
+    assert figures["Sinh hoạt định kỳ: phải tổ chức trong quý"] == 15
 
 
 def test_a_bad_file_shows_its_row_errors_and_writes_nothing(page, live_server, people, tmp_path):
