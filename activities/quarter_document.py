@@ -17,6 +17,7 @@ from django.utils import timezone
 from activities import reports
 from activities.models import StudySession
 from tracker.periods import Quarter
+from tracker.text import lowercase_first
 from units.models import Unit
 
 
@@ -101,13 +102,13 @@ def attendance(session):
 def study_section(page):
     total = page.row.total
     counts = "; ".join(
-        f"{StudySession.Kind(kind).label.lower()}: {tally.held}/{tally.due}"
+        f"{lowercase_first(StudySession.Kind(kind).label)}: {tally.held}/{tally.due}"
         for kind, tally in total.tallies.items()
         if tally.held or tally.due
     )
     lines = [f"Tổng số buổi sinh hoạt, học tập đã ghi nhận: {total.sessions} buổi ({counts or 'không có'})."]
     if total.attendance_rate is not None:
-        lines.append(f"Tỉ lệ đảng viên tham dự: {percent(total.attendance_rate)}.")
+        lines.append(f"Tỷ lệ đảng viên tham dự: {percent(total.attendance_rate)}.")
     return Section(
         heading="I. VIỆC TỔ CHỨC HỌC TẬP, SINH HOẠT",
         lines=lines,
@@ -169,8 +170,8 @@ def percent(value):
 def service_section(page):
     return Section(
         heading="V. KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
-        headers=["Cơ quan", "Kỳ", "Tiếp nhận", "Đã giải quyết", "Đúng hạn", "Tỉ lệ đúng hạn (báo cáo)"]
-        + ["Tỉ lệ đúng hạn (tính lại)"],
+        headers=["Cơ quan", "Kỳ", "Tiếp nhận", "Đã giải quyết", "Đúng hạn", "Tỷ lệ đúng hạn (báo cáo)"]
+        + ["Tỷ lệ đúng hạn (tính lại)"],
         rows=[
             [
                 f.agency,

@@ -285,6 +285,18 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+def year_column(field, description):
+    """A year in a changelist as written, "2024": Django shows a number column as "2.024"."""
+
+    @admin.display(description=description, ordering=field)
+    def column(obj):
+        year = getattr(obj, field)
+        return None if year is None else str(year)
+
+    column.__name__ = field
+    return column
+
+
 def year_filter(field):
     return type("YearFilter", (YearFilter,), {"field": field})
 

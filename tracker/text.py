@@ -123,3 +123,8 @@ class DocumentCodeField(CodeField):
     """A document number or short code such as 05-CT/TW; unlike unit codes it may hold a slash."""
 
     default_validators = [validate_document_code]
+
+
+def lowercase_first(label):
+    """A label inside a sentence: "Học tập sáng thứ Hai" -> "học tập sáng thứ Hai" (not "thứ hai")."""
+    return label[:1].lower() + label[1:]

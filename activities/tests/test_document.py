@@ -123,7 +123,7 @@ def test_the_sessions_table_holds_every_session_of_the_subtree_as_logged(client,
     lead = next(p.text for p in document.paragraphs if p.text.startswith("Tổng số buổi"))
     assert lead == (
         "Tổng số buổi sinh hoạt, học tập đã ghi nhận: 9 buổi (sinh hoạt chuyên đề: 1/2; "
-        "sinh hoạt định kỳ: 5/6; học tập sáng thứ hai đầu tháng: 3/6)."
+        "sinh hoạt định kỳ: 5/6; học tập sáng thứ Hai đầu tháng: 3/6)."
     )
 
 
