@@ -202,3 +202,18 @@ def test_file_slug_folds_d_and_accents():
     assert file_slug("Đơn vị đảng", "Quý 4", 2026, "STP-VP") == "don-vi-dang-quy-4-2026-stp-vp"
     assert unit_slug(None) == "toan-bo"
     assert unit_slug(Unit(code="KBNN-1")) == "kbnn-1"
+
+
+def test_index_reads_the_same_number_of_queries_whatever_the_tree(
+    client, alice, tree, django_assert_num_queries
+):
+    from conftest import populate
+
+    client.force_login(alice)
+    client.get(reverse("admin:index"))  # the session and permission caches
+    populate(tree, 2)
+    with django_assert_num_queries(7) as small:
+        client.get(reverse("admin:index"))
+    populate(tree, 20)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse("admin:index"))
