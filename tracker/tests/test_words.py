@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from activities.models import StudySession
 from activities.tests.factories import make_initiative, make_session, make_theme
@@ -193,7 +194,9 @@ def test_role_groups_named_before_2025_are_renamed_with_their_members(tree, boss
 def test_session_kind_inside_a_sentence_keeps_thu_hai():
     from tracker.text import lowercase_first
 
-    assert lowercase_first(StudySession.Kind.FIRST_MONDAY.label) == "học tập sáng thứ Hai đầu tháng"
+    with translation.override("vi"):
+        label = StudySession.Kind.FIRST_MONDAY.label
+        assert lowercase_first(label) == "học tập sáng thứ Hai đầu tháng"
 
 
 def test_file_slug_folds_d_and_accents():
