@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import BaseAdmin, QuarterFilter, ScopedInline, UnitSubtreeFilter, year_filter
+from tracker.admin import BaseAdmin, QuarterFilter, ScopedInline, UnitSubtreeFilter, year_column, year_filter
 from tracker.imports.admin import TrackerImportExportMixin
 
 from .models import (
@@ -53,7 +53,7 @@ class DirectiveAdmin(BaseAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(BaseAdmin):
-    list_display = ["title", "year", "quarter", "directive"]
+    list_display = ["title", year_column("year", _("year")), "quarter", "directive"]
     list_filter = [year_filter("year"), QuarterFilter]
     list_select_related = ["directive"]
     search_fields = ["title"]
@@ -103,7 +103,7 @@ class EvaluationInline(ScopedInline):
 @admin.register(Initiative)
 class InitiativeAdmin(TrackerImportExportMixin, BaseAdmin):
     resource_classes = [InitiativeResource]
-    list_display = ["title", "unit", "group", "status", "start_year"]
+    list_display = ["title", "unit", "group", "status", year_column("start_year", _("start year"))]
     list_filter = [UnitSubtreeFilter, "group", "status", year_filter("start_year")]
     list_select_related = ["unit"]
     search_fields = ["title", "description", "unit__code", "unit__name"]

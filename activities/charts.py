@@ -46,7 +46,7 @@ def sessions_chart(points):
         "{}{}{}</svg>",
         WIDTH,
         HEIGHT,
-        "Số buổi sinh hoạt và tỉ lệ tham dự theo quý",
+        "Số buổi sinh hoạt và tỷ lệ tham dự theo quý",
         LEFT,
         TOP + plot_height,
         WIDTH - RIGHT,

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from activities import reports, rules
 from activities.models import StudySession
 from tracker.periods import Quarter
+from tracker.text import lowercase_first
 from units.models import Unit
 
 
@@ -53,12 +54,6 @@ class QuarterDocument:
     recipients: list
     on_behalf_of: str
     signer_title: str
-
-
-def lower_first(text):
-    """ "Học tập sáng thứ Hai" -> "học tập sáng thứ Hai": only the first letter."""
-    text = str(text)
-    return text[:1].lower() + text[1:]
 
 
 def vietnamese_date(day):
@@ -107,13 +102,13 @@ def attendance(session):
 def study_section(page):
     total = page.row.total
     counts = "; ".join(
-        f"{lower_first(StudySession.Kind(kind).label)}: {tally.held}/{tally.full}"
+        f"{lowercase_first(StudySession.Kind(kind).label)}: {tally.held}/{tally.full}"
         for kind, tally in total.tallies.items()
         if tally.held or tally.full
     )
     lines = [f"Tổng số buổi sinh hoạt, học tập đã ghi nhận: {total.sessions} buổi ({counts or 'không có'})."]
     if total.attendance_rate is not None:
-        lines.append(f"Tỉ lệ đảng viên tham dự: {percent(total.attendance_rate)}.")
+        lines.append(f"Tỷ lệ đảng viên tham dự: {percent(total.attendance_rate)}.")
     return Section(
         heading="I. VIỆC TỔ CHỨC HỌC TẬP, SINH HOẠT",
         lines=lines,
@@ -175,8 +170,8 @@ def percent(value):
 def service_section(page):
     return Section(
         heading="V. KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
-        headers=["Cơ quan", "Kỳ", "Tiếp nhận", "Đã giải quyết", "Đúng hạn", "Tỉ lệ đúng hạn (báo cáo)"]
-        + ["Tỉ lệ đúng hạn (tính lại)"],
+        headers=["Cơ quan", "Kỳ", "Tiếp nhận", "Đã giải quyết", "Đúng hạn", "Tỷ lệ đúng hạn (báo cáo)"]
+        + ["Tỷ lệ đúng hạn (tính lại)"],
         rows=[
             [
                 f.agency,
@@ -199,7 +194,7 @@ def shortfalls_section(page):
     with translation.override("vi"):
         for row in page.overview.rows:
             gaps = [
-                f"{lower_first(StudySession.Kind(kind).label)}: {rules.missing_text(tally.missing)}"
+                f"{lowercase_first(StudySession.Kind(kind).label)}: {rules.missing_text(tally.missing)}"
                 for kind, tally in row.own.tallies.items()
                 if tally.missing
             ]

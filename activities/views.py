@@ -18,6 +18,7 @@ from activities import quarter_document as documents
 from activities.forms import SessionForm
 from activities.models import StudySession
 from tracker.periods import Quarter
+from tracker.text import unit_slug
 from tracker.versioning import CHANGED_MESSAGE, RecordChanged
 from tracker.views import PermissionDeniedWithReason
 from units.models import ALL, Unit, UnitKind, scope_of
@@ -120,7 +121,9 @@ def quarter_report(request, year, quarter):
     file_format = wanted_download(request)
     if file_format:
         table = report_tables.quarter_table(overview, rows, root)
-        return report_tables.download(table, file_format, f"bao-cao-quy-{quarter.number}-{quarter.year}")
+        return report_tables.download(
+            table, file_format, f"bao-cao-quy-{quarter.number}-{quarter.year}-{unit_slug(root)}"
+        )
     return render(
         request,
         "activities/quarter_report.html",
@@ -161,7 +164,10 @@ def year_report(request, year):
     if file_format:
         table = report_tables.year_table(year, quarters, root)
         return report_tables.download(
-            table, file_format, f"bao-cao-nam-{year}", report_tables.history_table(history, root)
+            table,
+            file_format,
+            f"bao-cao-nam-{year}-{unit_slug(root)}",
+            report_tables.history_table(history, root),
         )
     return render(
         request,
@@ -191,7 +197,10 @@ def unit_quarter(request, code, year, quarter):
     if file_format:
         tables = report_tables.unit_quarter_tables(page)
         return report_tables.download(
-            tables[0], file_format, f"{unit.code}-quy-{quarter.number}-{quarter.year}", *tables[1:]
+            tables[0],
+            file_format,
+            f"bao-cao-quy-{quarter.number}-{quarter.year}-{unit_slug(unit)}",
+            *tables[1:],
         )
     return render(
         request,
@@ -225,7 +234,7 @@ def quarter_document(request, code, year, quarter):
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
         response["Content-Disposition"] = (
-            f'attachment; filename="bao-cao-{unit.code}-quy-{quarter.number}-{quarter.year}.docx"'
+            f'attachment; filename="bao-cao-quy-{quarter.number}-{quarter.year}-{unit_slug(unit)}.docx"'
         )
         return response
     return render(

@@ -67,7 +67,7 @@ def test_an_editor_logs_a_thematic_session_and_finds_it_in_the_reports(page, liv
     shoot("quarter-document")
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải báo cáo (Word)").click()
-    assert download.value.suggested_filename == "bao-cao-STP-quy-1-2024.docx"
+    assert download.value.suggested_filename == "bao-cao-quy-1-2024-stp.docx"
 
     response = page.goto(f"{live_server.url}/units/KBNN-1/2024/q1/")
     assert response.status == 404

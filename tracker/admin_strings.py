@@ -55,6 +55,30 @@ MISSING_IN_DJANGO_VI = [
     ),
 ]
 
+# Translated by Django, but unnaturally: "Thêm vào …", "Hoạt động: … Đi đến" (which
+# clashes with the campaign's "hoạt động"), "Bởi …" for a filter, "0 của 100 được chọn".
+POOR_IN_DJANGO_VI = [
+    gettext_noop("Add %(name)s"),
+    gettext_noop("Add"),
+    gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("Select %s to change"),
+    gettext_noop("Change %s"),
+    gettext_noop("Change"),
+    gettext_noop("0 of %(cnt)s selected"),
+    ngettext_lazy("All %(total_count)s selected", "All %(total_count)s selected", 1),
+    gettext_noop("Select all %(total_count)s %(module_name)s"),
+    gettext_noop("Click here to select the objects across all pages"),
+    gettext_noop("Action:"),
+    gettext_noop("Go"),
+    gettext_noop("Run the selected action"),
+    gettext_noop("Action"),
+    gettext_noop("Recent actions"),
+    gettext_noop("My actions"),
+    gettext_noop(" By %(filter_title)s "),
+    gettext_noop("History"),
+    gettext_noop("Models in the %(name)s application"),
+]
+
 MISSING_IN_SIMPLE_HISTORY_VI = [
     gettext_noop("Choose a date from the list below to revert to a previous version of this object."),
     gettext_noop("Press the 'Change History' button below to edit the history."),

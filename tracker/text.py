@@ -123,3 +123,25 @@ class DocumentCodeField(CodeField):
     """A document number or short code such as 05-CT/TW; unlike unit codes it may hold a slash."""
 
     default_validators = [validate_document_code]
+
+
+def lowercase_first(label):
+    """A label inside a sentence: "Học tập sáng thứ Hai" -> "học tập sáng thứ Hai" (not "thứ hai")."""
+    return label[:1].lower() + label[1:]
+
+
+def file_slug(*parts):
+    """
+    A file name from words: "Báo cáo", "Quý 4", 2026, "STP-VP" -> "bao-cao-quy-4-2026-stp-vp".
+    Without diacritics (đ -> d), lower case, words joined by hyphens; empty parts left out.
+    """
+    words = []
+    for part in parts:
+        folded = ascii_fold(str(part)).lower()
+        words += "".join(char if char.isascii() and char.isalnum() else " " for char in folded).split()
+    return "-".join(words)
+
+
+def unit_slug(unit):
+    """A unit in a file name: its code, or "toan-bo" for everything the user sees."""
+    return file_slug(unit.code) if unit is not None else "toan-bo"

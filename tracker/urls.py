@@ -1,14 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from tracker import views
-
-admin.site.site_header = _("Study and follow Ho Chi Minh — activity tracker")
-admin.site.site_title = _("Study-and-follow tracker")
-admin.site.index_title = _("Bloc of Provincial Agencies")
-# Changelists need the width; the index page lists the models.
-admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", include("activities.urls")),

@@ -8,7 +8,14 @@ from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import BaseAdmin, FormFieldsMixin, ScopedInline, UnitSubtreeFilter, year_filter
+from tracker.admin import (
+    BaseAdmin,
+    FormFieldsMixin,
+    ScopedInline,
+    UnitSubtreeFilter,
+    year_column,
+    year_filter,
+)
 from tracker.imports.admin import TrackerImportExportMixin
 
 from .models import (
@@ -47,7 +54,7 @@ class UnitAdmin(TrackerImportExportMixin, BaseAdmin):
 @admin.register(MemberCount)
 class MemberCountAdmin(TrackerImportExportMixin, BaseAdmin):
     resource_classes = [MemberCountResource]
-    list_display = ["unit", "year", "members", "as_of"]
+    list_display = ["unit", year_column("year", _("year")), "members", "as_of"]
     list_filter = [UnitSubtreeFilter, year_filter("year")]
     list_select_related = ["unit"]
     search_fields = ["unit__code", "unit__name"]

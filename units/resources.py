@@ -33,7 +33,10 @@ class UnitResource(TrackerResource):
     column_help = {
         "Mã đơn vị": ("STP-VP", _("A short code: capital letters without accents, digits, dots, hyphens.")),
         "Tên đơn vị": ("Chi bộ Văn phòng", _("The unit's name.")),
-        "Loại": ("Chi bộ trực thuộc", _("Đảng bộ Khối, Đảng bộ cơ sở, Chi bộ cơ sở or Chi bộ trực thuộc.")),
+        "Loại": (
+            "Chi bộ trực thuộc",
+            _("Đảng bộ cấp trên cơ sở, Đảng bộ cơ sở, Chi bộ cơ sở or Chi bộ trực thuộc."),
+        ),
         "Mã đơn vị cấp trên": ("STP", _("The parent unit's code; empty only for the bloc committee.")),
         "Cơ quan": ("Sở Tư pháp", _("The host agency, or empty.")),
         "Đang hoạt động": ("Có", _("Có or Không.")),

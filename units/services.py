@@ -36,10 +36,16 @@ def unit_bulk_create_tree(*, units: list[Unit]) -> list[Unit]:
 
 # Each role is a Django group; the group names are what bloc administrators see.
 ROLE_GROUPS = {
-    Role.BLOC_ADMIN: "Quản trị Khối",
-    Role.BLOC_VIEWER: "Xem toàn Khối",
+    Role.BLOC_ADMIN: "Quản trị đảng bộ",
+    Role.BLOC_VIEWER: "Xem toàn đảng bộ",
     Role.UNIT_EDITOR: "Biên tập đơn vị",
     Role.UNIT_VIEWER: "Xem đơn vị",
+}
+# Names the groups had before the blocs were reorganised (2025): renamed in place, so
+# that their members keep them.
+FORMER_ROLE_GROUPS = {
+    Role.BLOC_ADMIN: "Quản trị Khối",
+    Role.BLOC_VIEWER: "Xem toàn Khối",
 }
 
 # What a unit editor logs and corrects for their subtree; units, memberships and the
@@ -77,6 +83,9 @@ def role_groups_sync() -> dict:
     }
     groups = {}
     for role, name in ROLE_GROUPS.items():
+        former = FORMER_ROLE_GROUPS.get(role)
+        if former and not Group.objects.filter(name=name).exists():
+            Group.objects.filter(name=former).update(name=name)
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(permissions[role])
         groups[role] = group

@@ -26,7 +26,7 @@ def word(client, code):
     assert (
         response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    assert response["Content-Disposition"] == f'attachment; filename="bao-cao-{code}-quy-1-2024.docx"'
+    assert response["Content-Disposition"] == f'attachment; filename="bao-cao-quy-1-2024-{code.lower()}.docx"'
     return Document(io.BytesIO(response.content))
 
 

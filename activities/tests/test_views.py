@@ -86,7 +86,7 @@ def test_unit_quarter_page_shows_records_checks_and_disagreements(client, people
 
 def test_quarter_report_downloads_as_formatted_xlsx(client, people):
     response = as_user(client, people, "carol").get(QUARTER_URL + "?format=xlsx")
-    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-quy-1-2024.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-quy-1-2024-bloc.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.freeze_panes == "B3"
     assert sheet["A1"].value == "Học tập và làm theo Bác: Quý I/2024, Đảng bộ Khối các cơ quan tỉnh"

@@ -17,12 +17,16 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from tracker.text import file_slug
+from units.models import Unit, scope_of
 
 from .formats import IMPORT_FORMATS, SafeXLSX
 from .reading import FileRefused, read_upload
@@ -106,6 +110,23 @@ class TrackerImportExportMixin(ImportExportMixin):
 
     def get_import_form_class(self, request):
         return self.import_form_class
+
+    def get_export_filename(self, request, queryset, file_format):
+        """
+        "buoi-sinh-hoat-stp-quy-4-2026-27-11-2026.xlsx": what, whose (the list's unit
+        filter, else the user's unit, else "toan-bo"), the filtered period, the day.
+        """
+        with translation.override("vi"):
+            what = str(self.model._meta.verbose_name)
+        code = request.GET.get("unit")
+        if not code:
+            scope = scope_of(request.user)
+            code = scope.code if isinstance(scope, Unit) else None
+        year, quarter = request.GET.get("year", ""), request.GET.get("quarter", "")
+        period = [f"quy-{quarter}" if quarter in {"1", "2", "3", "4"} else "", year if year.isdigit() else ""]
+        day = timezone.localdate().strftime("%d-%m-%Y")
+        name = file_slug(what, code or "toan-bo", *period, day)
+        return f"{name}.{file_format.get_extension()}"
 
     def export_action(self, request):
         # The export takes the list's filters from the address, through the admin's

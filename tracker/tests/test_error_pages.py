@@ -14,10 +14,10 @@ from units.services import user_grant
 
 HOME_LINK = '<a class="button" href="/">Về trang chủ</a>'
 STYLESHEET = '<link rel="stylesheet" href="/static/tracker/site.css">'
-NOT_ATTACHED = "Tài khoản của bạn chưa được gắn với đơn vị nào. Hãy liên hệ quản trị viên của Khối."
+NOT_ATTACHED = "Tài khoản của bạn chưa được gắn với đơn vị nào. Hãy liên hệ quản trị viên."
 GENERIC_403 = (
     "Tài khoản của bạn không được phép mở trang này. Nếu công việc cần đến, "
-    "hãy đề nghị quản trị viên của Khối cấp quyền."
+    "hãy đề nghị quản trị viên cấp quyền."
 )
 EXPIRED = "Trang đã hết hạn, hãy tải lại trang rồi gửi lại."
 

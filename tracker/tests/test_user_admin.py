@@ -170,7 +170,7 @@ def test_a_bloc_administrator_cannot_make_themselves_superuser(client, people):
     assert response.status_code == 302
     boss = User.objects.get(pk=boss.pk)
     assert not boss.is_superuser
-    assert role_groups(boss) == ["Quản trị Khối"]
+    assert role_groups(boss) == ["Quản trị đảng bộ"]
     assert list(boss.user_permissions.all()) == []
 
 
@@ -280,7 +280,7 @@ def test_a_bloc_role_stays_on_the_bloc_committee(client, people):
     response = client.post(url("add"), add_form(Unit.objects.get(code="STP"), Role.BLOC_ADMIN))
     assert response.status_code == 200
     assert response.context["inline_admin_formsets"][0].formset.errors == [
-        {"unit": ["Vai trò cấp Khối phải gắn với chính Đảng bộ Khối."]}
+        {"unit": ["Vai trò cấp đảng bộ phải gắn với chính đơn vị cấp cao nhất."]}
     ]
 
 

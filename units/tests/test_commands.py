@@ -58,7 +58,7 @@ def test_grant_updates_role_and_unit_and_keeps_the_password(tree, capsys):
 def test_grant_refuses_an_unknown_unit_and_a_bloc_role_below_the_bloc(tree):
     with pytest.raises(CommandError, match="Không có đơn vị nào mang mã NOPE."):
         call_command("grant", "carol", unit="NOPE", role="unit-viewer")
-    with pytest.raises(CommandError, match="Vai trò cấp Khối phải gắn với chính Đảng bộ Khối."):
+    with pytest.raises(CommandError, match="Vai trò cấp đảng bộ phải gắn với chính đơn vị cấp cao nhất."):
         call_command("grant", "carol", unit="STP", role="bloc-admin")
     assert not get_user_model().objects.filter(username="carol").exists()
 
