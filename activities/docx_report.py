@@ -8,6 +8,9 @@ bold 14, with an asterisk under it; the number "Số …-BC/…" under that; pla
 date in italics under the party's name; "BÁO CÁO" in bold capitals, size 16, with the
 summary line in bold below; the body in 14; "Nơi nhận:" underlined in 14 with the
 recipients in 12; the signature block in bold capitals, 14.
+
+Tables repeat their header row on every page they run onto, and the signature block
+(a table of one row) neither splits across pages nor leaves the page before it.
 """
 
 import io
@@ -83,6 +86,13 @@ def rule_under(paragraph):
     properties.append(borders)
 
 
+def row_property(row, name):
+    """Set an on/off property of a table row (w:tblHeader, w:cantSplit)."""
+    element = OxmlElement(name)
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
+
+
 def first_paragraph(cell):
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -124,11 +134,15 @@ def body_section(document, section):
     if section.headers and section.rows:
         table = document.add_table(rows=1, cols=len(section.headers))
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, section.headers, strict=True):
+        header_row = table.rows[0]
+        row_property(header_row, "w:tblHeader")  # repeated on every page the table runs onto
+        row_property(header_row, "w:cantSplit")
+        for cell, text in zip(header_row.cells, section.headers, strict=True):
             run(first_paragraph(cell), text, size=12, bold=True)
         for values in section.rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, values, strict=True):
+            row = table.add_row()
+            row_property(row, "w:cantSplit")
+            for cell, value in zip(row.cells, values, strict=True):
                 run(cell.paragraphs[0], str(value), size=12)
     elif section.headers:
         paragraph = document.add_paragraph()
@@ -137,12 +151,19 @@ def body_section(document, section):
 
 
 def signature(document, content):
-    document.add_paragraph()
+    """Recipients on the left, the signer on the right: one row that stays on one page."""
+    document.add_paragraph().paragraph_format.keep_with_next = True
     table = document.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
+    row = table.rows[0]
+    row_property(row, "w:cantSplit")
+    left, right = row.cells
     left.width, right.width = Mm(85), Mm(80)
     run(left.paragraphs[0], "Nơi nhận:", underline=True)
     for recipient in content.recipients:
         run(left.add_paragraph(), recipient, size=12)
     run(first_paragraph(right), content.on_behalf_of, bold=True)
     centred(right, content.signer_title, bold=True)
+    for cell in (left, right):
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_together = True
+            paragraph.paragraph_format.keep_with_next = True
