@@ -91,9 +91,10 @@ def test_quarter_report_downloads_as_formatted_xlsx(client, people):
     assert sheet.freeze_panes == "B3"
     assert sheet["A1"].value == "Học tập và làm theo Bác: Quý I/2024, Đảng bộ Khối các cơ quan tỉnh"
     headers = [cell.value for cell in sheet[2]]
-    assert headers[:9] == [
+    assert headers[:10] == [
         "Mã đơn vị",
         "Đơn vị",
+        "Thuộc",
         "Ngày sinh hoạt chuyên đề",
         "Sinh hoạt chuyên đề: đã tổ chức",
         "Sinh hoạt chuyên đề: phải tổ chức",
@@ -105,16 +106,35 @@ def test_quarter_report_downloads_as_formatted_xlsx(client, people):
     assert sheet[2][0].font.bold is True
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
     by_code = {row[0]: row for row in rows}
-    assert by_code["STP-VP"][2] == datetime.datetime(2024, 2, 15)
-    assert by_code["STP-VP"][1] == "        Chi bộ VP STP"
-    assert by_code["STP"][3:9] == [1, 2, 5, 6, 3, 6]
+    assert by_code["STP-VP"][3] == datetime.datetime(2024, 2, 15)
+    assert by_code["STP-VP"][1:3] == ["        Chi bộ VP STP", "Đảng bộ Sở Tư pháp"]
+    assert by_code["BDV"][1:3] == ["    Chi bộ Ban Dân vận Tỉnh ủy", "Đảng bộ Khối các cơ quan tỉnh"]
+    assert by_code["BLOC"][2] is None  # the top of the report belongs to nothing in it
+    assert by_code["STP"][4:10] == [1, 2, 5, 6, 3, 6]
     completeness = rows[-2]
-    assert completeness[3:9] == [4, 5, 4, 5, 3, 5]
+    assert completeness[4:10] == [4, 5, 4, 5, 3, 5]
     total = rows[-1]
     assert total[:2] == ["Tổng cộng", "Đảng bộ Khối các cơ quan tỉnh"]
-    assert total[3:10] == [4, 5, 14, 15, 11, 15, 0.925]
+    assert total[4:11] == [4, 5, 14, 15, 11, 15, 0.925]
     assert total[-1] == 2  # units behind
     assert sheet.cell(row=sheet.max_row, column=1).font.bold is True
+
+
+def test_quarter_report_xlsx_prints_on_a4_landscape_with_a_filter_on_its_header(client, people):
+    response = as_user(client, people, "carol").get(QUARTER_URL + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "landscape", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.print_title_rows == "$2:$2"
+    width = len(sheet[2])
+    assert width == 18
+    # the header and the eight units (the completeness line too; not the totals)
+    assert sheet.auto_filter.ref == "A2:R11"
+    assert {cell.alignment.wrap_text for cell in sheet[2]} == {True}
+    # A long header wraps over lines the row is tall enough for, in a column as wide as its numbers.
+    assert sheet.column_dimensions["E"].width == 20
+    assert sheet.row_dimensions[2].height == 45
 
 
 def test_quarter_report_downloads_as_csv_for_the_users_subtree(client, people):
@@ -131,7 +151,9 @@ def test_quarter_report_downloads_as_csv_for_the_users_subtree(client, people):
         "Tổng cộng",
     ]
     assert "KBNN" not in text
-    assert lines[-1][3:10] == ["1", "2", "5", "6", "3", "6", "90,00"]
+    assert lines[0][2] == "Thuộc"
+    assert [line[2] for line in lines[1:4]] == ["", "Đảng bộ Sở Tư pháp", "Đảng bộ Sở Tư pháp"]
+    assert lines[-1][4:11] == ["1", "2", "5", "6", "3", "6", "90,00"]
 
 
 def test_year_report_has_quarters_and_a_chart_with_its_data_table(client, people):
