@@ -450,7 +450,59 @@ class TestPermissions:
         response = client.get(reverse("admin:activities_studysession_import_template", args=["xlsx"]))
         workbook = load_workbook(io.BytesIO(response.content))
         data, guide = workbook["Dữ liệu"], workbook["Hướng dẫn"]
+        assert workbook.sheetnames == ["Dữ liệu", "Mã", "Hướng dẫn"]
         assert [cell.value for cell in data[1]] == HEADERS
-        assert data["A2"].value == "BDVTU"
+        assert data["A2"].value == "STP-VP"  # the first cell of alice's committee, not another unit's
         assert [cell.value for cell in guide[1]] == ["Cột", "Ví dụ", "Cách ghi"]
         assert guide.max_row == len(HEADERS) + 1
+
+    def test_template_uses_the_users_units_and_officials_and_offers_drop_downs(self, client, alice, tree):
+        chair = make_official(full_name="Phạm Thị Kim Chung")
+        chair.positions.create(unit=tree["STP-VP"], kind="party", title="Bí thư")
+        make_official(full_name="Người của KBNN").positions.create(
+            unit=tree["KBNN-1"], kind="party", title="Bí thư"
+        )
+        response = client.get(reverse("admin:activities_studysession_import_template", args=["xlsx"]))
+        workbook = load_workbook(io.BytesIO(response.content))
+        data, codes = workbook["Dữ liệu"], workbook["Mã"]
+        example = dict(zip(HEADERS, (cell.value for cell in data[2]), strict=True))
+        assert (example["Mã đơn vị"], example["Mã người chủ trì"]) == ("STP-VP", chair.code)
+        assert list(codes.iter_rows(values_only=True)) == [
+            ("Mã đơn vị", "Tên đơn vị", "Mã cán bộ", "Họ và tên"),
+            ("STP", "Đảng bộ Sở Tư pháp", chair.code, "Phạm Thị Kim Chung"),
+            ("STP-VP", "Chi bộ VP STP", None, None),
+            ("STP-TT", "Chi bộ TT STP", None, None),
+        ]
+        rules = {str(v.sqref): (v.type, v.formula1) for v in data.data_validations.dataValidation}
+        assert rules == {
+            "A2:A2000": ("list", "'Mã'!$A$2:$A$4"),
+            "B2:B2000": (
+                "list",
+                '"Sinh hoạt chuyên đề,Sinh hoạt định kỳ,Học tập sáng thứ Hai đầu tháng,Lớp bồi dưỡng"',
+            ),
+            "F2:F2000": ("list", '"Trực tiếp,Trực tuyến,Trực tiếp kết hợp trực tuyến"'),
+            "G2:G2000": ("list", "'Mã'!$C$2:$C$2"),
+            "J2:J2000": ("list", '"Có,Không"'),
+            "K2:K2000": ("list", '"Có,Không"'),
+        }
+        widths = {letter: data.column_dimensions[letter].width for letter in "ABCK"}
+        # Wide enough for the header (or the example), plus a margin.
+        assert widths == {"A": 11, "B": 21, "C": 12, "K": 35}
+
+    def test_a_filled_template_imports_as_one_new_row(self, client, alice, tree):
+        chair = make_official(full_name="Phạm Thị Kim Chung")
+        chair.positions.create(unit=tree["STP-VP"], kind="party", title="Bí thư")
+        response = client.get(reverse("admin:activities_studysession_import_template", args=["xlsx"]))
+        workbook = load_workbook(io.BytesIO(response.content))
+        workbook["Dữ liệu"]["E2"] = "Về tinh thần tự học"  # the example row, filled in
+        out = io.BytesIO()
+        workbook.save(out)
+        before = StudySession.objects.count()
+        import_file(client, SimpleUploadedFile("mau.xlsx", out.getvalue()), XLSX)
+        assert StudySession.objects.count() == before + 1
+        session = StudySession.objects.get(topic="Về tinh thần tự học")
+        assert (session.unit.code, session.chair, session.date) == (
+            "STP-VP",
+            chair,
+            datetime.date(2024, 2, 5),
+        )
