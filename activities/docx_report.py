@@ -22,6 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 
 from tracker.text import strip_controls
 
@@ -58,12 +59,15 @@ def set_up_page(document):
     normal.paragraph_format.space_after = Pt(0)
 
 
-def run(paragraph, text, size=14, bold=False, italic=False, underline=False):
+def run(paragraph, text, size=14, bold=None, italic=None, underline=None):
     # Every text reaches the document here; a control character, which no Word file
     # can hold, is left out rather than fail the whole report.
     piece = paragraph.add_run(strip_controls(text))
     piece.font.size = Pt(size)
-    piece.bold, piece.italic, piece.underline = bold, italic, underline
+    # Only what is set is written (None inherits, plain): each property costs an element.
+    for name, value in (("bold", bold), ("italic", italic), ("underline", underline)):
+        if value is not None:
+            setattr(piece, name, value)
     return piece
 
 
@@ -104,7 +108,7 @@ def header(document, content):
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
     left.width, right.width = Mm(75), Mm(90)
-    run(first_paragraph(left), content.superior)
+    run(first_paragraph(left), content.superior, bold=False)
     centred(left, content.issuer, bold=True)
     centred(left, "*")
     centred(left, content.number)
@@ -142,7 +146,9 @@ def body_section(document, section):
         for values in section.rows:
             row = table.add_row()
             row_property(row, "w:cantSplit")
-            for cell, value in zip(row.cells, values, strict=True):
+            # Not row.cells, which walks the whole table: a thousand rows took seconds.
+            cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
+            for cell, value in zip(cells, values, strict=True):
                 run(cell.paragraphs[0], str(value), size=12)
     elif section.headers:
         paragraph = document.add_paragraph()
