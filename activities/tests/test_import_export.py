@@ -6,6 +6,7 @@ Windows-1258.
 
 import datetime
 import io
+import re
 import unicodedata
 
 import pytest
@@ -174,6 +175,60 @@ class TestImport:
         body = response.content.decode()
         assert "03/04/2024" in body and "2024-04-03" not in body
         assert ">None<" not in body
+
+    def test_preview_counts_rows_shows_saved_values_and_old_to_new_for_changed_cells(
+        self, client, alice, tree
+    ):
+        import_file(
+            client,
+            xlsx_file([row(topic="Về văn hóa"), row(date="25/01/2024", kind="Sinh hoạt định kỳ")]),
+            XLSX,
+        )
+        upload = xlsx_file(
+            [
+                # the same session, its self-criticism ticked with an "x": changed
+                row(topic="Về văn hóa", **{"Tự phê bình và phê bình": "x"}),
+                row(date="25/01/2024", kind="Sinh hoạt định kỳ"),  # unchanged
+                row(
+                    date="2024-03-04",
+                    kind="Học tập sáng thứ Hai đầu tháng",
+                    **{"Kiểm điểm học tập và làm theo Bác": "x"},
+                ),
+            ]
+        )
+        response = dry_run(client, upload, XLSX)
+        body = response.content.decode()
+        counts = body[
+            body.index('<ul class="import-counts">') : body.index("</ul>", body.index("import-counts"))
+        ]
+        assert [" ".join(item.split()) for item in re.findall(r"<li>(.*?)</li>", counts, re.S)] == [
+            "Dòng mới: <strong>1</strong>",
+            "Dòng thay đổi: <strong>1</strong>",
+            "Dòng không đổi: <strong>1</strong>",
+            "Dòng có lỗi: <strong>0</strong>",
+        ]
+        rows = [row.diff for row in response.context["result"].valid_rows()]
+        changed = rows[0]
+        assert [str(cell) for cell in changed if getattr(cell, "changed", False)] == ["Không → Có"]
+        assert '<td class="changed"><del>Không</del> → <ins>Có</ins></td>' in body
+        new = dict(zip(HEADERS, rows[2], strict=True))
+        # As saved: the "x" typed is Có, the ISO date is dd/mm/yyyy, the quarter is worked out.
+        assert (new["Kiểm điểm học tập và làm theo Bác"], new["Ngày"], new["Quý"]) == (
+            "Có",
+            "04/03/2024",
+            "Quý I/2024",
+        )
+        assert ">x<" not in body
+        confirm = 'type="submit" class="default" name="confirm"'
+        assert body.count(confirm) == 2
+        assert body.count('form="confirm-import" value="Xác nhận nhập"') == 1
+        assert body.index('<ul class="import-counts">') < body.index('id="confirm-import"')
+
+    def test_preview_with_errors_counts_them_and_offers_no_confirm(self, client, alice, tree):
+        response = dry_run(client, xlsx_file([row(), row(date="31/02/2024", topic="Sai ngày")]), XLSX)
+        body = response.content.decode()
+        assert "Dòng có lỗi: <strong>1</strong>" in body
+        assert 'name="confirm"' not in body
 
     def test_day_comes_before_month(self, client, alice, tree):
         import_file(client, csv_file([row(date="03/04/2024")]), CSV)
