@@ -8,6 +8,9 @@ bold 14, with an asterisk under it; the number "Số …-BC/…" under that; pla
 date in italics under the party's name; "BÁO CÁO" in bold capitals, size 16, with the
 summary line in bold below; the body in 14; "Nơi nhận:" underlined in 14 with the
 recipients in 12; the signature block in bold capitals, 14.
+
+Tables repeat their header row on every page they run onto, and the signature block
+(a table of one row) neither splits across pages nor leaves the page before it.
 """
 
 import io
@@ -19,6 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 
 from tracker.text import strip_controls
 
@@ -55,12 +59,15 @@ def set_up_page(document):
     normal.paragraph_format.space_after = Pt(0)
 
 
-def run(paragraph, text, size=14, bold=False, italic=False, underline=False):
+def run(paragraph, text, size=14, bold=None, italic=None, underline=None):
     # Every text reaches the document here; a control character, which no Word file
     # can hold, is left out rather than fail the whole report.
     piece = paragraph.add_run(strip_controls(text))
     piece.font.size = Pt(size)
-    piece.bold, piece.italic, piece.underline = bold, italic, underline
+    # Only what is set is written (None inherits, plain): each property costs an element.
+    for name, value in (("bold", bold), ("italic", italic), ("underline", underline)):
+        if value is not None:
+            setattr(piece, name, value)
     return piece
 
 
@@ -83,6 +90,13 @@ def rule_under(paragraph):
     properties.append(borders)
 
 
+def row_property(row, name):
+    """Set an on/off property of a table row (w:tblHeader, w:cantSplit)."""
+    element = OxmlElement(name)
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
+
+
 def first_paragraph(cell):
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -94,7 +108,7 @@ def header(document, content):
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
     left.width, right.width = Mm(75), Mm(90)
-    run(first_paragraph(left), content.superior)
+    run(first_paragraph(left), content.superior, bold=False)
     centred(left, content.issuer, bold=True)
     centred(left, "*")
     centred(left, content.number)
@@ -124,10 +138,16 @@ def body_section(document, section):
     if section.headers and section.rows:
         table = document.add_table(rows=1, cols=len(section.headers))
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, section.headers, strict=True):
+        header_row = table.rows[0]
+        row_property(header_row, "w:tblHeader")  # repeated on every page the table runs onto
+        row_property(header_row, "w:cantSplit")
+        for cell, text in zip(header_row.cells, section.headers, strict=True):
             run(first_paragraph(cell), text, size=12, bold=True)
         for values in section.rows:
-            cells = table.add_row().cells
+            row = table.add_row()
+            row_property(row, "w:cantSplit")
+            # Not row.cells, which walks the whole table: a thousand rows took seconds.
+            cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
             for cell, value in zip(cells, values, strict=True):
                 run(cell.paragraphs[0], str(value), size=12)
     elif section.headers:
@@ -137,12 +157,19 @@ def body_section(document, section):
 
 
 def signature(document, content):
-    document.add_paragraph()
+    """Recipients on the left, the signer on the right: one row that stays on one page."""
+    document.add_paragraph().paragraph_format.keep_with_next = True
     table = document.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
+    row = table.rows[0]
+    row_property(row, "w:cantSplit")
+    left, right = row.cells
     left.width, right.width = Mm(85), Mm(80)
     run(left.paragraphs[0], "Nơi nhận:", underline=True)
     for recipient in content.recipients:
         run(left.add_paragraph(), recipient, size=12)
     run(first_paragraph(right), content.on_behalf_of, bold=True)
     centred(right, content.signer_title, bold=True)
+    for cell in (left, right):
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_together = True
+            paragraph.paragraph_format.keep_with_next = True

@@ -15,18 +15,41 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from activities import reports, rules
-from activities.models import StudySession
+from activities.models import InitiativeStatus, ServiceFigure, StudySession
 from tracker.periods import Quarter
 from tracker.text import lowercase_first
 from units.models import Unit
 
 
-def issuer_name(unit):
-    """A party committee issues for its đảng bộ ("Đảng bộ X" -> "ĐẢNG ỦY X"); a cell for itself."""
-    name = unit.name
+def committee_name(name):
+    """The committee that acts for a đảng bộ ("Đảng bộ X" -> "Đảng ủy X"); a cell acts for itself."""
     if name.lower().startswith("đảng bộ "):
-        name = "Đảng ủy " + name[len("đảng bộ ") :]
-    return name.upper()
+        return "Đảng ủy " + name[len("đảng bộ ") :]
+    return name
+
+
+def issuer_name(unit):
+    return committee_name(unit.name).upper()
+
+
+def recipients(unit):
+    """
+    "Nơi nhận" as the unit's kind has them: the committee above (its standing committee
+    when the unit is a committee or a grassroots cell), the units under it (a cell has
+    none), and the unit's own file.
+    """
+    parent = unit.parent
+    above = committee_name(parent.name) if parent else settings.REPORT_SUPERIOR
+    if unit.kind == Unit.Kind.CELL:
+        return [f"- {above} (để báo cáo),", "- Lưu Chi bộ."]
+    if unit.kind == Unit.Kind.GRASSROOTS_CELL:
+        return [f"- Ban Thường vụ {above} (để báo cáo),", "- Lưu Chi bộ."]
+    below = "- Các chi bộ trực thuộc," if unit.kind == Unit.Kind.GRASSROOTS_COMMITTEE else None
+    return [
+        f"- Ban Thường vụ {above} (để báo cáo),",
+        below or "- Các đảng ủy, chi bộ cơ sở trực thuộc,",
+        "- Lưu Văn phòng Đảng ủy.",
+    ]
 
 
 def on_behalf_of(unit):
@@ -56,14 +79,35 @@ class QuarterDocument:
     signer_title: str
 
 
+def number(value):
+    """A count as Vietnamese write it: 1.234."""
+    return f"{value:,}".replace(",", ".")
+
+
+def numbered(rows):
+    """Rows with their STT (số thứ tự) in front."""
+    return [[number(index), *row] for index, row in enumerate(rows, start=1)]
+
+
 def vietnamese_date(day):
     return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
 def quarter_document(unit, quarter: Quarter, today: datetime.date | None = None):
-    """The report of unit's subtree for a quarter, dated today."""
+    """
+    The report of unit's subtree for a quarter, dated today. A committee or a cell lists
+    each record; the bloc (a province: thousands of sessions) gives one row per unit
+    directly under it, with the figures of that unit's subtree.
+    """
     today = today or timezone.localdate()
-    page = reports.unit_quarter(unit, quarter, today=today)
+    if unit.kind == Unit.Kind.BLOC:
+        page = bloc_quarter(unit, quarter, today)
+        sections = [bloc_study_section(page), bloc_initiatives_section(page)]
+        sections += [bloc_outreach_section(page), bloc_exemplars_section(page)]
+    else:
+        page = reports.unit_quarter(unit, quarter, today=today)
+        sections = [study_section(page), initiatives_section(page), outreach_section(page)]
+        sections += [exemplars_section(page)]
     parent = unit.parent
     superior = parent.name.upper() if parent else settings.REPORT_SUPERIOR.upper()
     return QuarterDocument(
@@ -73,47 +117,78 @@ def quarter_document(unit, quarter: Quarter, today: datetime.date | None = None)
         place_and_date=f"{settings.REPORT_PLACE}, {vietnamese_date(today)}",
         title="BÁO CÁO",
         summary=f"Kết quả thực hiện Kết luận số 01-KL/TW, {quarter.label[0].lower()}{quarter.label[1:]}",
-        sections=[
-            study_section(page),
-            initiatives_section(page),
-            outreach_section(page),
-            exemplars_section(page),
-            service_section(page),
-            shortfalls_section(page),
-        ],
-        recipients=[
-            f"- Ban Thường vụ {parent.name if parent else settings.REPORT_SUPERIOR} (để báo cáo),",
-            f"- Các cấp ủy, chi bộ trực thuộc {unit.name},",
-            "- Lưu Văn phòng.",
-        ],
+        sections=[*sections, service_section(page), shortfalls_section(page)],
+        recipients=recipients(unit),
         on_behalf_of=on_behalf_of(unit),
         signer_title=settings.REPORT_SIGNER_TITLE.upper(),
     )
+
+
+def bloc_quarter(unit, quarter, today):
+    """
+    What the bloc's report reads: the overview (its rows already hold each subtree's
+    totals), the service figures and the reconciliation; not the province's records,
+    which the bloc's report does not list.
+    """
+    service_figures = (
+        ServiceFigure.objects.for_subtree(unit)
+        .filter(period_start__lte=quarter.end, period_end__gte=quarter.start)
+        .select_related("unit")
+        .order_by("unit__path", "period_start")
+    )
+    return reports.UnitQuarter(
+        unit=unit,
+        quarter=quarter,
+        overview=reports.quarter_overview(unit, quarter, today=today),
+        sessions=None,  # not read: a None fails loudly where a list would mislead
+        initiatives=None,
+        outreach=None,
+        exemplars=None,
+        service_figures=list(service_figures),
+        declared=reports.reconciliation(unit, quarter),
+    )
+
+
+def children(page):
+    """The overview rows of the units directly under the report's unit."""
+    return [row for row in page.overview.rows if row.depth == 1]
 
 
 def attendance(session):
     if session.attended is None:
         return "—"
     if session.expected is None:
-        return str(session.attended)
-    return f"{session.attended}/{session.expected}"
+        return number(session.attended)
+    return f"{number(session.attended)}/{number(session.expected)}"
 
 
-def study_section(page):
+def study_lines(page):
     total = page.row.total
     counts = "; ".join(
-        f"{lowercase_first(StudySession.Kind(kind).label)}: {tally.held}/{tally.full}"
+        f"{lowercase_first(StudySession.Kind(kind).label)}: {number(tally.held)}/{number(tally.full)}"
         for kind, tally in total.tallies.items()
         if tally.held or tally.full
     )
-    lines = [f"Tổng số buổi sinh hoạt, học tập đã ghi nhận: {total.sessions} buổi ({counts or 'không có'})."]
+    lines = [
+        f"Tổng số buổi sinh hoạt, học tập đã ghi nhận: {number(total.sessions)} buổi ({counts or 'không có'})."
+    ]
     if total.attendance_rate is not None:
         lines.append(f"Tỷ lệ đảng viên tham dự: {percent(total.attendance_rate)}.")
+    return lines
+
+
+STUDY_HEADING = "I. VIỆC TỔ CHỨC HỌC TẬP, SINH HOẠT"
+INITIATIVES_HEADING = "II. MÔ HÌNH HAY, CÁCH LÀM TIÊU BIỂU"
+OUTREACH_HEADING = "III. CÔNG TÁC TUYÊN TRUYỀN"
+EXEMPLARS_HEADING = "IV. GƯƠNG NGƯỜI TỐT, VIỆC TỐT"
+
+
+def study_section(page):
     return Section(
-        heading="I. VIỆC TỔ CHỨC HỌC TẬP, SINH HOẠT",
-        lines=lines,
-        headers=["Ngày", "Đơn vị", "Loại buổi", "Chủ đề", "Có mặt/triệu tập"],
-        rows=[
+        heading=STUDY_HEADING,
+        lines=study_lines(page),
+        headers=["STT", "Ngày", "Đơn vị", "Loại buổi", "Chủ đề", "Có mặt/triệu tập"],
+        rows=numbered(
             [
                 s.date.strftime("%d/%m/%Y") if s.date else s.period_label,
                 s.unit.name,
@@ -122,68 +197,129 @@ def study_section(page):
                 attendance(s),
             ]
             for s in page.sessions
-        ],
+        ),
         empty="Không có buổi sinh hoạt nào được ghi nhận trong quý.",
+    )
+
+
+def bloc_study_section(page):
+    kinds = list(page.row.total.tallies)
+    return Section(
+        heading=STUDY_HEADING,
+        lines=study_lines(page),
+        headers=["STT", "Đơn vị"]
+        + [f"{StudySession.Kind(kind).label} (đã tổ chức/phải tổ chức)" for kind in kinds]
+        + ["Tỷ lệ đảng viên tham dự"],
+        rows=numbered(
+            [row.unit.name]
+            + [f"{number(t.held)}/{number(t.full)}" for t in row.total.tallies.values()]
+            + [percent(row.total.attendance_rate)]
+            for row in children(page)
+        ),
+        empty="Không có đơn vị trực thuộc.",
     )
 
 
 def initiatives_section(page):
     return Section(
-        heading="II. MÔ HÌNH HAY, CÁCH LÀM TIÊU BIỂU",
-        headers=["Đơn vị", "Mô hình", "Giai đoạn"],
-        rows=[[i.unit.name, i.title, i.get_status_display()] for i in page.initiatives],
+        heading=INITIATIVES_HEADING,
+        headers=["STT", "Đơn vị", "Mô hình", "Giai đoạn"],
+        rows=numbered([i.unit.name, i.title, i.get_status_display()] for i in page.initiatives),
         empty="Chưa có mô hình được đăng ký.",
+    )
+
+
+def bloc_initiatives_section(page):
+    return Section(
+        heading=INITIATIVES_HEADING,
+        lines=[f"Tổng số mô hình hay, cách làm tiêu biểu: {number(page.row.total.initiative_count)}."],
+        headers=["STT", "Đơn vị", "Số mô hình"] + [str(label) for label in InitiativeStatus.labels],
+        rows=numbered(
+            [row.unit.name, number(row.total.initiative_count)]
+            + [number(count) for count in row.total.initiatives.values()]
+            for row in children(page)
+        ),
+        empty="Không có đơn vị trực thuộc.",
     )
 
 
 def outreach_section(page):
     return Section(
-        heading="III. CÔNG TÁC TUYÊN TRUYỀN",
-        headers=["Ngày", "Đơn vị", "Hình thức", "Nội dung"],
-        rows=[
+        heading=OUTREACH_HEADING,
+        headers=["STT", "Ngày", "Đơn vị", "Hình thức", "Nội dung"],
+        rows=numbered(
             [o.published_on.strftime("%d/%m/%Y") if o.published_on else "Thường xuyên", o.unit.name]
             + [o.get_channel_display(), o.title]
             for o in page.outreach
-        ],
+        ),
         empty="Không có hoạt động tuyên truyền được ghi nhận trong quý.",
+    )
+
+
+def bloc_outreach_section(page):
+    return Section(
+        heading=OUTREACH_HEADING,
+        lines=[f"Tổng số hoạt động tuyên truyền: {number(page.row.total.outreach)}."],
+        headers=["STT", "Đơn vị", "Số hoạt động tuyên truyền"],
+        rows=numbered([row.unit.name, number(row.total.outreach)] for row in children(page)),
+        empty="Không có đơn vị trực thuộc.",
     )
 
 
 def exemplars_section(page):
     return Section(
-        heading="IV. GƯƠNG NGƯỜI TỐT, VIỆC TỐT",
-        headers=["Ngày", "Đơn vị", "Gương", "Việc làm"],
-        rows=[[e.recognised_on.strftime("%d/%m/%Y"), e.unit.name, e.name, e.deed] for e in page.exemplars],
+        heading=EXEMPLARS_HEADING,
+        headers=["STT", "Ngày", "Đơn vị", "Gương", "Việc làm"],
+        rows=numbered(
+            [e.recognised_on.strftime("%d/%m/%Y"), e.unit.name, e.name, e.deed] for e in page.exemplars
+        ),
         empty="Không có gương người tốt, việc tốt được ghi nhận trong quý.",
     )
 
 
+def bloc_exemplars_section(page):
+    return Section(
+        heading=EXEMPLARS_HEADING,
+        lines=[f"Tổng số gương người tốt, việc tốt: {number(page.row.total.exemplars)}."],
+        headers=["STT", "Đơn vị", "Số gương người tốt, việc tốt"],
+        rows=numbered([row.unit.name, number(row.total.exemplars)] for row in children(page)),
+        empty="Không có đơn vị trực thuộc.",
+    )
+
+
 def amount(value):
-    """A declared amount as Vietnamese write it: 13, or 2,5."""
-    return str(int(value)) if value == int(value) else f"{value:f}".rstrip("0").replace(".", ",")
+    """A declared amount as Vietnamese write it: 13, 1.234 or 2,5."""
+    sign = "-" if value < 0 else ""
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{sign}{number(int(whole))}{',' + fraction if fraction else ''}"
 
 
 def percent(value):
     return "—" if value is None else f"{value:.2f}%".replace(".", ",")
 
 
+def optional(value):
+    return "—" if value is None else number(value)
+
+
 def service_section(page):
     return Section(
         heading="V. KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
-        headers=["Cơ quan", "Kỳ", "Tiếp nhận", "Đã giải quyết", "Đúng hạn", "Tỷ lệ đúng hạn (báo cáo)"]
+        headers=["STT", "Cơ quan", "Kỳ", "Tiếp nhận", "Đã giải quyết", "Đúng hạn", "Tỷ lệ đúng hạn (báo cáo)"]
         + ["Tỷ lệ đúng hạn (tính lại)"],
-        rows=[
+        rows=numbered(
             [
                 f.agency,
                 f"{f.period_start:%d/%m/%Y}–{f.period_end:%d/%m/%Y}",
-                f.received,
-                "—" if f.resolved is None else f.resolved,
-                "—" if f.on_time is None else f.on_time,
+                number(f.received),
+                optional(f.resolved),
+                optional(f.on_time),
                 percent(f.on_time_rate),
                 percent(f.computed_on_time_rate),
             ]
             for f in page.service_figures
-        ],
+        ),
         empty="Không có số liệu trong quý.",
     )
 

@@ -58,18 +58,21 @@ def figures_headers():
 
 
 def quarter_table(overview, rows, root):
-    headers = [_("Unit code"), _("Unit"), _("Thematic session date"), *figures_headers()]
+    """One line per row, each naming the committee it belongs to (a sheet filtered to cells keeps it)."""
+    headers = [_("Unit code"), _("Unit"), _("Belongs to"), _("Thematic session date"), *figures_headers()]
+    names = {row.unit.pk: row.unit.name for row in overview.rows}
     lines = []
     for row in rows:
         indent = "    " * row.depth
         date = row.thematic_date if not row.has_children else None
-        lines.append([row.unit.code, indent + row.unit.name, date, *figures_cells(row.total)])
-    totals = [_("Total"), scope_name(root), None, *figures_cells(overview.total)]
+        above = names.get(row.unit.parent_id, "")
+        lines.append([row.unit.code, indent + row.unit.name, above, date, *figures_cells(row.total)])
+    totals = [_("Total"), scope_name(root), None, None, *figures_cells(overview.total)]
     title = _("Study and follow Ho Chi Minh: %(quarter)s, %(scope)s") % {
         "quarter": overview.quarter.label,
         "scope": scope_name(root),
     }
-    completeness = [_("Units on track / units owing"), "", ""]
+    completeness = [_("Units on track / units owing"), "", "", ""]
     for kind in rules.TRACKED_KINDS:
         on_track, expected = overview.completeness(kind)
         completeness += [on_track, expected, ""]

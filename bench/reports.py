@@ -147,7 +147,8 @@ def check(unit, overview, connection):
 
 
 def cases(province, repeat, connection):
-    from activities import reports
+    from activities import docx_report, reports
+    from activities.quarter_document import quarter_document
     from bench.__main__ import Result
 
     root, committee = province.root, province.committee
@@ -174,6 +175,13 @@ def cases(province, repeat, connection):
             lambda: hand_written(committee, connection),
             None,
             "also lists every record and reconciles declared figures",
+        ),
+        (
+            "Word report, bloc (one row per unit under it)",
+            lambda: docx_report.document_bytes(quarter_document(root, QUARTER, today=TODAY)),
+            lambda: reports.quarter_overview(root, QUARTER, today=TODAY),
+            None,
+            "baseline: the overview it reads",
         ),
     ]
     results = []

@@ -87,7 +87,7 @@ def test_a_bloc_administrator_imports_sessions_and_downloads_the_overview(
     log_in(page, live_server, "boss")
     send_for_import(page, live_server, upload)
 
-    confirm = page.locator("input[name=confirm]")
+    confirm = page.locator("#confirm-import input[name=confirm]")
     expect(confirm).to_be_visible()
     expect(page.get_by_role("cell", name="Sinh hoạt tháng 3")).to_be_visible()
     assert (

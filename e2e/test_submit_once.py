@@ -21,25 +21,25 @@ def hold(page, url_pattern):
     return held
 
 
-def watch(page, selector, pageshow_after=None):
+def watch(page, selector, pageshow_after=None, tag="button"):
     """
     Every state the button goes through, as (label, disabled), reported by the page
     itself: while a navigation waits for the server, the test cannot query the page.
     With `pageshow_after` (ms after the submit), the page then acts as when the browser
-    shows it again from the back-forward cache.
+    shows it again from the back-forward cache. `tag` tells two watched buttons apart.
     """
     states = []
     page.on(
         "console",
         lambda message: (
-            states.append(tuple(message.text.split("|")[1:])) if message.text.startswith("button|") else None
+            states.append(tuple(message.text.split("|")[1:])) if message.text.startswith(tag + "|") else None
         ),
     )
     page.evaluate(
-        """([selector, pageshowAfter]) => {
+        """([selector, pageshowAfter, tag]) => {
             const button = document.querySelector(selector);
             const report = () => console.log(
-                ["button", button.value || button.textContent, button.disabled ? "disabled" : "enabled"].join("|")
+                [tag, button.value || button.textContent, button.disabled ? "disabled" : "enabled"].join("|")
             );
             new MutationObserver(report).observe(button, {attributes: true, childList: true, characterData: true});
             if (pageshowAfter !== null) {
@@ -48,7 +48,7 @@ def watch(page, selector, pageshow_after=None):
                 ));
             }
         }""",
-        [selector, pageshow_after],
+        [selector, pageshow_after, tag],
     )
     return states
 
@@ -72,15 +72,18 @@ def test_a_double_click_on_confirm_imports_the_file_once(page, live_server, peop
     before = StudySession.objects.count()
     log_in(page, live_server, "boss")
     send_for_import(page, live_server, upload)
-    confirm = page.locator("input[name=confirm]")
+    # The button under the preview, outside the form it sends (form="confirm-import").
+    confirm = page.locator("input[name=confirm][form=confirm-import]")
     expect(confirm).to_have_value("Xác nhận nhập")
 
     held = hold(page, "**/process_import/")
-    states = watch(page, "input[name=confirm]")
+    states = watch(page, "input[name=confirm][form=confirm-import]")
+    top = watch(page, "#confirm-import input[name=confirm]", tag="top")
     click(page, confirm, count=2)
     page.wait_for_timeout(800)
     assert len(held) == 1  # one request, however many clicks
     assert states[-1] == ("Đang xử lý…", "disabled")
+    assert top[-1] == ("Xác nhận nhập", "disabled")  # the one at the top too
     sent = parse_qs(held[0].request.post_data)
     assert sent["confirm"] == ["Xác nhận nhập"]  # the clicked button's value still reaches the server
     held[0].continue_()
@@ -116,7 +119,7 @@ def test_the_upload_button_comes_back_when_the_page_is_shown_again(page, live_se
     assert states[-1] == ("Kiểm tra tệp", "enabled")
     held[0].continue_()
     page.unroute("**/studysession/import/")
-    expect(page.locator("input[name=confirm]")).to_have_value("Xác nhận nhập")
+    expect(page.locator("#confirm-import input[name=confirm]")).to_have_value("Xác nhận nhập")
 
 
 def test_the_session_form_warns_of_a_possible_duplicate_and_saves_once_when_told(

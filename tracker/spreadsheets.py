@@ -2,11 +2,16 @@
 A report's table as people download it: XLSX with a title, a bold frozen header row,
 typed numbers, dates and percentages and a bold totals row; or CSV in UTF-8 with a
 BOM. Text that a spreadsheet would run as a formula is neutralised in both, and
-control characters are left out (an XLSX cannot hold them).
+control characters are left out (an XLSX cannot hold them). Yes and no are written
+"Có" and "Không", as the importer reads them.
+
+An XLSX sheet prints on A4 landscape, as wide as the page, with its header row (wrapped,
+an AutoFilter on it) repeated on every printed page.
 """
 
 import datetime
 import io
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -36,7 +41,17 @@ class Table:
     sheet: str = "Báo cáo"
 
 
+HEADER_WIDTH = 18  # a header longer than this wraps rather than widen a column of numbers
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def yes_no(value):
+    return "Có" if value else "Không"
+
+
 def cell_value(value):
+    if isinstance(value, bool):
+        return yes_no(value)
     if isinstance(value, Percent):
         return None if value.value is None else float(value.value) / 100
     if isinstance(value, Decimal):
@@ -80,10 +95,20 @@ def xlsx_bytes(*tables):
         if table.totals is not None:
             for column in range(1, len(table.totals) + 1):
                 sheet.cell(row=2 + len(lines), column=column).font = Font(bold=True)
+        header_lines = 1
         for index, header in enumerate(table.headers, start=1):
-            width = max([len(str(header))] + [len(str(line[index - 1] or "")) for line in lines[:200]])
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)
+            width = max(
+                [min(len(str(header)), HEADER_WIDTH)]
+                + [len(str(cell_value(line[index - 1]) or "")) for line in lines[:200]]
+            )
+            width = min(max(10, width + 2), 60)
+            sheet.column_dimensions[get_column_letter(index)].width = width
+            header_lines = max(header_lines, math.ceil(len(str(header)) / (width - 2)))
+        sheet.row_dimensions[2].height = LINE_HEIGHT * header_lines
+        last_column = get_column_letter(max(len(table.headers), 1))
+        sheet.auto_filter.ref = f"A2:{last_column}{2 + len(table.rows)}"
         sheet.print_title_rows = "2:2"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
@@ -113,7 +138,7 @@ def csv_cell(value):
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return yes_no(value)
     return neutralise_csv(value)
 
 

@@ -8,7 +8,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from activities.models import DeclaredFigure, StudySession
+from activities.models import DeclaredFigure, ServiceFigure, StudySession
 from activities.tests.conftest import as_user
 from conftest import populate
 
@@ -83,12 +83,6 @@ def test_the_head_names_the_issuer_the_party_the_place_and_the_date(client, peop
         "VI. HẠN CHẾ, TỒN TẠI",
     ]
     recipients, signer = document.tables[-1].rows[0].cells
-    assert texts(recipients) == [
-        "Nơi nhận:",
-        "- Ban Thường vụ Đảng bộ Khối các cơ quan tỉnh (để báo cáo),",
-        "- Các cấp ủy, chi bộ trực thuộc Đảng bộ Sở Tư pháp,",
-        "- Lưu Văn phòng.",
-    ]
     assert recipients.paragraphs[0].runs[0].underline is True
     assert texts(signer) == ["T/M ĐẢNG ỦY", "BÍ THƯ"]
 
@@ -101,6 +95,7 @@ def test_the_sessions_table_holds_every_session_of_the_subtree_as_logged(client,
     document = word(as_user(client, people, "alice"), "STP")
     sessions = document.tables[1]
     assert [cell.text for cell in sessions.rows[0].cells] == [
+        "STT",
         "Ngày",
         "Đơn vị",
         "Loại buổi",
@@ -118,8 +113,9 @@ def test_the_sessions_table_holds_every_session_of_the_subtree_as_logged(client,
         )
         for s in logged
     )
-    assert sorted(tuple(cell.text for cell in row.cells) for row in sessions.rows[1:]) == expected
+    assert sorted(tuple(cell.text for cell in row.cells[1:]) for row in sessions.rows[1:]) == expected
     assert len(expected) == 9
+    assert [row.cells[0].text for row in sessions.rows[1:]] == [str(n) for n in range(1, 10)]
     lead = next(p.text for p in document.paragraphs if p.text.startswith("Tổng số buổi"))
     assert lead == (
         "Tổng số buổi sinh hoạt, học tập đã ghi nhận: 9 buổi (sinh hoạt chuyên đề: 1/2; "
@@ -166,8 +162,107 @@ def test_the_report_runs_the_same_queries_for_a_small_and_a_larger_dataset(
     client, people, tree, django_assert_num_queries
 ):
     as_user(client, people, "carol")
-    with django_assert_num_queries(12):
-        report(client, "BLOC", format="docx")
+    for code, queries in (("BLOC", 7), ("STP", 13)):
+        with django_assert_num_queries(queries):
+            report(client, code, format="docx")
     populate(tree, 3)
-    with django_assert_num_queries(12):
-        report(client, "BLOC", format="docx")
+    for code, queries in (("BLOC", 7), ("STP", 13)):
+        with django_assert_num_queries(queries):
+            report(client, code, format="docx")
+
+
+@pytest.mark.parametrize(
+    "code, recipients",
+    [
+        (
+            "BLOC",
+            [
+                "- Ban Thường vụ Đảng bộ tỉnh Đồng Nai (để báo cáo),",
+                "- Các đảng ủy, chi bộ cơ sở trực thuộc,",
+                "- Lưu Văn phòng Đảng ủy.",
+            ],
+        ),
+        (
+            "STP",
+            [
+                "- Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh (để báo cáo),",
+                "- Các chi bộ trực thuộc,",
+                "- Lưu Văn phòng Đảng ủy.",
+            ],
+        ),
+        ("STP-VP", ["- Đảng ủy Sở Tư pháp (để báo cáo),", "- Lưu Chi bộ."]),
+        ("BDV", ["- Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh (để báo cáo),", "- Lưu Chi bộ."]),
+    ],
+)
+def test_the_recipients_follow_the_kind_of_unit(client, people, code, recipients):
+    document = word(as_user(client, people, "carol"), code)
+    assert texts(document.tables[-1].rows[0].cells[0]) == ["Nơi nhận:", *recipients]
+
+
+def test_tables_repeat_their_header_row_and_the_signature_stays_on_one_page(client, people):
+    document = word(as_user(client, people, "alice"), "STP")
+    *bodies, signature = document.tables[1:]
+    assert len(bodies) == 4  # sessions, good models, outreach, service figures (no exemplars)
+    for table in bodies:
+        header, *rows = table.rows
+        assert header.cells[0].text == "STT"
+        assert header._tr.trPr.find(qn("w:tblHeader")).get(qn("w:val")) == "true"
+        assert [row._tr.trPr.find(qn("w:tblHeader")) for row in rows] == [None] * len(rows)
+        assert [row.cells[0].text for row in rows] == [str(n) for n in range(1, len(rows) + 1)]
+    row = signature.rows[0]
+    assert row._tr.trPr.find(qn("w:cantSplit")).get(qn("w:val")) == "true"
+    paragraphs = [p for cell in row.cells for p in cell.paragraphs]
+    assert len(paragraphs) == 6
+    assert {(p.paragraph_format.keep_with_next, p.paragraph_format.keep_together) for p in paragraphs} == {
+        (True, True)
+    }
+    before = document.paragraphs[-1]  # the blank line above the block goes with it
+    assert (before.text, before.paragraph_format.keep_with_next) == ("", True)
+
+
+def test_numbers_have_thousands_separators(client, people, tree):
+    ServiceFigure.objects.filter(unit=tree["STP"]).update(received=1234567, resolved=12345, on_time=1234)
+    document = word(as_user(client, people, "alice"), "STP")
+    service = document.tables[-2]
+    assert [cell.text for cell in service.rows[1].cells[3:6]] == ["1.234.567", "12.345", "1.234"]
+
+
+def test_the_bloc_report_has_one_row_per_unit_directly_under_it(client, people, tree):
+    document = word(as_user(client, people, "carol"), "BLOC")
+    study, initiatives, outreach, exemplars = document.tables[1:5]
+    assert [[cell.text for cell in row.cells] for row in study.rows] == [
+        [
+            "STT",
+            "Đơn vị",
+            "Sinh hoạt chuyên đề (đã tổ chức/phải tổ chức)",
+            "Sinh hoạt định kỳ (đã tổ chức/phải tổ chức)",
+            "Học tập sáng thứ Hai đầu tháng (đã tổ chức/phải tổ chức)",
+            "Tỷ lệ đảng viên tham dự",
+        ],
+        ["1", "Đảng bộ Sở Tư pháp", "1/2", "5/6", "3/6", "90,00%"],
+        ["2", "Đảng bộ Kho bạc Nhà nước tỉnh", "2/2", "6/6", "5/6", "100,00%"],
+        ["3", "Chi bộ Ban Dân vận Tỉnh ủy", "1/1", "3/3", "3/3", "90,00%"],
+    ]
+    assert [[cell.text for cell in row.cells] for row in initiatives.rows[1:]] == [
+        ["1", "Đảng bộ Sở Tư pháp", "1", "0", "1", "0", "0"],
+        ["2", "Đảng bộ Kho bạc Nhà nước tỉnh", "1", "0", "0", "1", "0"],
+        ["3", "Chi bộ Ban Dân vận Tỉnh ủy", "0", "0", "0", "0", "0"],
+    ]
+    assert [[cell.text for cell in row.cells[1:]] for row in outreach.rows[1:]] == [
+        ["Đảng bộ Sở Tư pháp", "1"],
+        ["Đảng bộ Kho bạc Nhà nước tỉnh", "0"],
+        ["Chi bộ Ban Dân vận Tỉnh ủy", "1"],
+    ]
+    assert [[cell.text for cell in row.cells[1:]] for row in exemplars.rows[1:]] == [
+        ["Đảng bộ Sở Tư pháp", "0"],
+        ["Đảng bộ Kho bạc Nhà nước tỉnh", "1"],
+        ["Chi bộ Ban Dân vận Tỉnh ủy", "0"],
+    ]
+    direct = tree["BLOC"].children.count()
+    assert direct == 3
+    assert {len(table.rows) - 1 for table in (study, initiatives, outreach, exemplars)} == {direct}
+    lead = next(p.text for p in document.paragraphs if p.text.startswith("Tổng số buổi"))
+    assert lead == (
+        "Tổng số buổi sinh hoạt, học tập đã ghi nhận: 29 buổi (sinh hoạt chuyên đề: 4/5; "
+        "sinh hoạt định kỳ: 14/15; học tập sáng thứ Hai đầu tháng: 11/15)."
+    )

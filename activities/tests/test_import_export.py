@@ -6,6 +6,7 @@ Windows-1258.
 
 import datetime
 import io
+import re
 import unicodedata
 
 import pytest
@@ -174,6 +175,60 @@ class TestImport:
         body = response.content.decode()
         assert "03/04/2024" in body and "2024-04-03" not in body
         assert ">None<" not in body
+
+    def test_preview_counts_rows_shows_saved_values_and_old_to_new_for_changed_cells(
+        self, client, alice, tree
+    ):
+        import_file(
+            client,
+            xlsx_file([row(topic="Về văn hóa"), row(date="25/01/2024", kind="Sinh hoạt định kỳ")]),
+            XLSX,
+        )
+        upload = xlsx_file(
+            [
+                # the same session, its self-criticism ticked with an "x": changed
+                row(topic="Về văn hóa", **{"Tự phê bình và phê bình": "x"}),
+                row(date="25/01/2024", kind="Sinh hoạt định kỳ"),  # unchanged
+                row(
+                    date="2024-03-04",
+                    kind="Học tập sáng thứ Hai đầu tháng",
+                    **{"Kiểm điểm học tập và làm theo Bác": "x"},
+                ),
+            ]
+        )
+        response = dry_run(client, upload, XLSX)
+        body = response.content.decode()
+        counts = body[
+            body.index('<ul class="import-counts">') : body.index("</ul>", body.index("import-counts"))
+        ]
+        assert [" ".join(item.split()) for item in re.findall(r"<li>(.*?)</li>", counts, re.S)] == [
+            "Dòng mới: <strong>1</strong>",
+            "Dòng thay đổi: <strong>1</strong>",
+            "Dòng không đổi: <strong>1</strong>",
+            "Dòng có lỗi: <strong>0</strong>",
+        ]
+        rows = [row.diff for row in response.context["result"].valid_rows()]
+        changed = rows[0]
+        assert [str(cell) for cell in changed if getattr(cell, "changed", False)] == ["Không → Có"]
+        assert '<td class="changed"><del>Không</del> → <ins>Có</ins></td>' in body
+        new = dict(zip(HEADERS, rows[2], strict=True))
+        # As saved: the "x" typed is Có, the ISO date is dd/mm/yyyy, the quarter is worked out.
+        assert (new["Kiểm điểm học tập và làm theo Bác"], new["Ngày"], new["Quý"]) == (
+            "Có",
+            "04/03/2024",
+            "Quý I/2024",
+        )
+        assert ">x<" not in body
+        confirm = 'type="submit" class="default" name="confirm"'
+        assert body.count(confirm) == 2
+        assert body.count('form="confirm-import" value="Xác nhận nhập"') == 1
+        assert body.index('<ul class="import-counts">') < body.index('id="confirm-import"')
+
+    def test_preview_with_errors_counts_them_and_offers_no_confirm(self, client, alice, tree):
+        response = dry_run(client, xlsx_file([row(), row(date="31/02/2024", topic="Sai ngày")]), XLSX)
+        body = response.content.decode()
+        assert "Dòng có lỗi: <strong>1</strong>" in body
+        assert 'name="confirm"' not in body
 
     def test_day_comes_before_month(self, client, alice, tree):
         import_file(client, csv_file([row(date="03/04/2024")]), CSV)
@@ -450,7 +505,59 @@ class TestPermissions:
         response = client.get(reverse("admin:activities_studysession_import_template", args=["xlsx"]))
         workbook = load_workbook(io.BytesIO(response.content))
         data, guide = workbook["Dữ liệu"], workbook["Hướng dẫn"]
+        assert workbook.sheetnames == ["Dữ liệu", "Mã", "Hướng dẫn"]
         assert [cell.value for cell in data[1]] == HEADERS
-        assert data["A2"].value == "BDVTU"
+        assert data["A2"].value == "STP-VP"  # the first cell of alice's committee, not another unit's
         assert [cell.value for cell in guide[1]] == ["Cột", "Ví dụ", "Cách ghi"]
         assert guide.max_row == len(HEADERS) + 1
+
+    def test_template_uses_the_users_units_and_officials_and_offers_drop_downs(self, client, alice, tree):
+        chair = make_official(full_name="Phạm Thị Kim Chung")
+        chair.positions.create(unit=tree["STP-VP"], kind="party", title="Bí thư")
+        make_official(full_name="Người của KBNN").positions.create(
+            unit=tree["KBNN-1"], kind="party", title="Bí thư"
+        )
+        response = client.get(reverse("admin:activities_studysession_import_template", args=["xlsx"]))
+        workbook = load_workbook(io.BytesIO(response.content))
+        data, codes = workbook["Dữ liệu"], workbook["Mã"]
+        example = dict(zip(HEADERS, (cell.value for cell in data[2]), strict=True))
+        assert (example["Mã đơn vị"], example["Mã người chủ trì"]) == ("STP-VP", chair.code)
+        assert list(codes.iter_rows(values_only=True)) == [
+            ("Mã đơn vị", "Tên đơn vị", "Mã cán bộ", "Họ và tên"),
+            ("STP", "Đảng bộ Sở Tư pháp", chair.code, "Phạm Thị Kim Chung"),
+            ("STP-VP", "Chi bộ VP STP", None, None),
+            ("STP-TT", "Chi bộ TT STP", None, None),
+        ]
+        rules = {str(v.sqref): (v.type, v.formula1) for v in data.data_validations.dataValidation}
+        assert rules == {
+            "A2:A2000": ("list", "'Mã'!$A$2:$A$4"),
+            "B2:B2000": (
+                "list",
+                '"Sinh hoạt chuyên đề,Sinh hoạt định kỳ,Học tập sáng thứ Hai đầu tháng,Lớp bồi dưỡng"',
+            ),
+            "F2:F2000": ("list", '"Trực tiếp,Trực tuyến,Trực tiếp kết hợp trực tuyến"'),
+            "G2:G2000": ("list", "'Mã'!$C$2:$C$2"),
+            "J2:J2000": ("list", '"Có,Không"'),
+            "K2:K2000": ("list", '"Có,Không"'),
+        }
+        widths = {letter: data.column_dimensions[letter].width for letter in "ABCK"}
+        # Wide enough for the header (or the example), plus a margin.
+        assert widths == {"A": 11, "B": 21, "C": 12, "K": 35}
+
+    def test_a_filled_template_imports_as_one_new_row(self, client, alice, tree):
+        chair = make_official(full_name="Phạm Thị Kim Chung")
+        chair.positions.create(unit=tree["STP-VP"], kind="party", title="Bí thư")
+        response = client.get(reverse("admin:activities_studysession_import_template", args=["xlsx"]))
+        workbook = load_workbook(io.BytesIO(response.content))
+        workbook["Dữ liệu"]["E2"] = "Về tinh thần tự học"  # the example row, filled in
+        out = io.BytesIO()
+        workbook.save(out)
+        before = StudySession.objects.count()
+        import_file(client, SimpleUploadedFile("mau.xlsx", out.getvalue()), XLSX)
+        assert StudySession.objects.count() == before + 1
+        session = StudySession.objects.get(topic="Về tinh thần tự học")
+        assert (session.unit.code, session.chair, session.date) == (
+            "STP-VP",
+            chair,
+            datetime.date(2024, 2, 5),
+        )

@@ -87,10 +87,10 @@ def test_every_page_download_and_document_agrees_on_a_cell_behind(client, novemb
 
     sheet = load_workbook(io.BytesIO(client.get("/reports/2026/q4/?format=xlsx").content)).active
     rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
-    assert rows["STP-TT"][3:12] == (
+    assert rows["STP-TT"][4:13] == (
         0, 1, "chưa đến hạn", 1, 3, "chậm: thiếu tháng 10", 0, 3, "chậm: thiếu tháng 10"
     )  # fmt: skip
-    assert rows["STP-VP"][3:12] == (1, 1, "đã đủ", 2, 3, "đúng tiến độ", 2, 3, "đúng tiến độ")
+    assert rows["STP-VP"][4:13] == (1, 1, "đã đủ", 2, 3, "đúng tiến độ", 2, 3, "đúng tiến độ")
 
     word = Document(io.BytesIO(client.get("/units/STP/2026/q4/report/?format=docx").content))
     shortfalls = [p.text for p in word.paragraphs if p.text.startswith("- Chi bộ")]

@@ -91,9 +91,10 @@ def test_quarter_report_downloads_as_formatted_xlsx(client, people):
     assert sheet.freeze_panes == "B3"
     assert sheet["A1"].value == "Học tập và làm theo Bác: Quý I/2024, Đảng bộ Khối các cơ quan tỉnh"
     headers = [cell.value for cell in sheet[2]]
-    assert headers[:12] == [
+    assert headers[:13] == [
         "Mã đơn vị",
         "Đơn vị",
+        "Thuộc",
         "Ngày sinh hoạt chuyên đề",
         "Sinh hoạt chuyên đề: đã tổ chức",
         "Sinh hoạt chuyên đề: phải tổ chức trong quý",
@@ -108,23 +109,42 @@ def test_quarter_report_downloads_as_formatted_xlsx(client, people):
     assert sheet[2][0].font.bold is True
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
     by_code = {row[0]: row for row in rows}
-    assert by_code["STP-VP"][2] == datetime.datetime(2024, 2, 15)
-    assert by_code["STP-VP"][1] == "        Chi bộ VP STP"
-    assert by_code["STP"][3:12] == [
+    assert by_code["STP-VP"][3] == datetime.datetime(2024, 2, 15)
+    assert by_code["STP-VP"][1:3] == ["        Chi bộ VP STP", "Đảng bộ Sở Tư pháp"]
+    assert by_code["BDV"][1:3] == ["    Chi bộ Ban Dân vận Tỉnh ủy", "Đảng bộ Khối các cơ quan tỉnh"]
+    assert by_code["BLOC"][2] is None  # the top of the report belongs to nothing in it
+    assert by_code["STP"][4:13] == [
         1, 2, "1/2 đơn vị đạt (chậm)", 5, 6, "1/2 đơn vị đạt (chậm)", 3, 6, "1/2 đơn vị đạt (chậm)"
     ]  # fmt: skip
-    assert by_code["STP-TT"][3:12] == [
+    assert by_code["STP-TT"][4:13] == [
         0, 1, "chậm: chưa tổ chức trong quý", 2, 3, "chậm: thiếu tháng 3", 0, 3, "chậm: thiếu tháng 1, 2, 3"
     ]  # fmt: skip
-    assert by_code["STP-VP"][3:12] == [1, 1, "đã đủ", 3, 3, "đã đủ", 3, 3, "đã đủ"]
+    assert by_code["STP-VP"][4:13] == [1, 1, "đã đủ", 3, 3, "đã đủ", 3, 3, "đã đủ"]
     completeness = rows[-2]
-    assert completeness[3:12] == [4, 5, None, 4, 5, None, 3, 5, None]
+    assert completeness[4:13] == [4, 5, None, 4, 5, None, 3, 5, None]
     total = rows[-1]
     assert total[:2] == ["Tổng cộng", "Đảng bộ Khối các cơ quan tỉnh"]
-    assert total[3:13] == [4, 5, "4/5 đơn vị đạt (chậm)", 14, 15, "4/5 đơn vị đạt (chậm)", 11, 15,
+    assert total[4:14] == [4, 5, "4/5 đơn vị đạt (chậm)", 14, 15, "4/5 đơn vị đạt (chậm)", 11, 15,
                            "3/5 đơn vị đạt (chậm)", 0.925]  # fmt: skip
     assert total[-1] == 2  # units behind
     assert sheet.cell(row=sheet.max_row, column=1).font.bold is True
+
+
+def test_quarter_report_xlsx_prints_on_a4_landscape_with_a_filter_on_its_header(client, people):
+    response = as_user(client, people, "carol").get(QUARTER_URL + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "landscape", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.print_title_rows == "$2:$2"
+    width = len(sheet[2])
+    assert width == 21
+    # the header and the eight units (the completeness line too; not the totals)
+    assert sheet.auto_filter.ref == "A2:U11"
+    assert {cell.alignment.wrap_text for cell in sheet[2]} == {True}
+    # A long header wraps over lines the row is tall enough for, in a column as wide as its numbers.
+    assert sheet.column_dimensions["E"].width == 20
+    assert sheet.row_dimensions[2].height == 45
 
 
 def test_quarter_report_downloads_as_csv_for_the_users_subtree(client, people):
@@ -141,7 +161,9 @@ def test_quarter_report_downloads_as_csv_for_the_users_subtree(client, people):
         "Tổng cộng",
     ]
     assert "KBNN" not in text
-    assert lines[-1][3:13] == [
+    assert lines[0][2] == "Thuộc"
+    assert [line[2] for line in lines[1:4]] == ["", "Đảng bộ Sở Tư pháp", "Đảng bộ Sở Tư pháp"]
+    assert lines[-1][4:14] == [
         "1", "2", "1/2 đơn vị đạt (chậm)", "5", "6", "1/2 đơn vị đạt (chậm)", "3", "6",
         "1/2 đơn vị đạt (chậm)", "90,00",
     ]  # fmt: skip

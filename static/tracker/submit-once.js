@@ -13,6 +13,13 @@
     return /\/export\/$/.test(new URL(form.action, document.baseURI).pathname);
   }
 
+  // The form's buttons, those outside it that name it (form="…") too.
+  function buttonsOf(form) {
+    return Array.prototype.filter.call(form.elements, function (element) {
+      return element.matches(BUTTONS);
+    });
+  }
+
   function setLabel(button, text) {
     if (button.tagName === "INPUT") {
       button.value = text;
@@ -40,7 +47,7 @@
       copy.dataset.submitCopy = "1";
       form.appendChild(copy);
     }
-    form.querySelectorAll(BUTTONS).forEach(function (button) {
+    buttonsOf(form).forEach(function (button) {
       if (button.disabled) {
         return; // disabled by the page itself (the current language): not ours to give back
       }
@@ -59,7 +66,7 @@
       form.querySelectorAll("[data-submit-copy]").forEach(function (copy) {
         copy.remove();
       });
-      form.querySelectorAll(BUTTONS).forEach(function (button) {
+      buttonsOf(form).forEach(function (button) {
         if (button.dataset.label === undefined) {
           return;
         }

@@ -1,6 +1,6 @@
 """
 The admin side of import and export: the upload form with its limits and encodings,
-the mixin every importable model admin uses, and the blank template to fill.
+the mixin every importable model admin uses, and the template to fill (template.py).
 """
 
 import csv
@@ -22,8 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from tracker.text import file_slug
 from units.models import Unit, scope_of
@@ -31,6 +29,7 @@ from units.models import Unit, scope_of
 from .formats import IMPORT_FORMATS, SafeXLSX
 from .reading import FileRefused, read_upload
 from .storage import PendingUpload, UploadState
+from .template import ImportTemplate
 
 logger = logging.getLogger(__name__)
 
@@ -237,39 +236,26 @@ class TrackerImportExportMixin(ImportExportMixin):
         ]
 
     def import_template_view(self, request, file_format):
-        """A blank file to fill: the headers, one example row, and what each column accepts."""
+        """
+        A file to fill: the headers and one example row, written with the user's own
+        unit and one of its officials; in XLSX also drop-downs for the columns with a
+        fixed list, a sheet of the user's unit and official codes, and a guide.
+        """
         if not self.has_import_permission(request):
             raise PermissionDenied
         resource = self.get_import_resource_classes(request)[0](user=request.user)
-        headers = [field.column_name for field in resource.get_import_fields()]
-        example = [resource.column_help.get(header, ("", ""))[0] for header in headers]
+        template = ImportTemplate(resource, request.user)
         name = f"mau-nhap-{self.opts.model_name}"
         if file_format == "csv":
             out = io.StringIO()
             writer = csv.writer(out, lineterminator="\r\n")
-            writer.writerows([headers, example])
+            writer.writerows([template.headers, template.example])
             response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             return response
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Dữ liệu"
-        sheet.append(headers)
-        sheet.append(example)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        guide = workbook.create_sheet("Hướng dẫn")
-        guide.append(["Cột", "Ví dụ", "Cách ghi"])
-        for cell in guide[1]:
-            cell.font = Font(bold=True)
-        for header in headers:
-            sample, rule = resource.column_help.get(header, ("", ""))
-            guide.append([header, sample, str(rule)])
-        out = io.BytesIO()
-        workbook.save(out)
         response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            template.xlsx_bytes(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response

@@ -6,6 +6,7 @@ their audit history.
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -26,6 +27,11 @@ logger = logging.getLogger(__name__)
 
 
 class TrackerResult(Result):
+    @property
+    def error_count(self):
+        """Rows the preview reports as wrong: invalid values and rows that failed."""
+        return len(self.invalid_rows) + len(self.error_rows)
+
     def append_invalid_row(self, number, row, validation_error):
         # The row as the file has it: a column the file lacks is blank, not the library's "---".
         values = tuple(shown(row.get(column)) for column in self.diff_headers)
@@ -77,6 +83,18 @@ def shown(value):
     return "" if value is None else value
 
 
+@dataclass(frozen=True)
+class Changed:
+    """A cell of an updated row that the import changes: the preview shows old → new."""
+
+    old: object
+    new: object
+    changed = True
+
+    def __str__(self):
+        return f"{self.old} → {self.new}"
+
+
 def key_part(value):
     if hasattr(value, "pk"):
         return value.pk
@@ -106,6 +124,9 @@ class TrackerResource(resources.ModelResource):
         self.numbers = None
         self.uncomputed = {}
         self.snapshots = {}
+        self.shown_before = {}
+        self.current = None
+        self._diff_fields = None
         self._key_cache = (None, None)
         self.checked_by_widgets = [
             field.attribute
@@ -220,7 +241,15 @@ class TrackerResource(resources.ModelResource):
         instance = self.existing.get(key)
         if instance is not None:
             self.snapshots[instance.pk] = self.values_of(instance)
+            self.shown_before[instance.pk] = self.shown_values(instance)
         return instance
+
+    def shown_values(self, instance):
+        """The preview's columns as the record holds them, written as the export writes them (Có, 05/02/2024)."""
+        if self._diff_fields is None:
+            by_column = {field.column_name: field for field in self.get_export_fields()}
+            self._diff_fields = [by_column.get(header) for header in self.get_diff_headers()]
+        return [shown(field.export(instance)) if field else "" for field in self._diff_fields]
 
     def values_of(self, instance):
         """What the file can change of a record, to tell an unchanged row."""
@@ -232,14 +261,31 @@ class TrackerResource(resources.ModelResource):
         return values
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
+        self.current = instance  # after_import_row shows it
         if import_validation_errors or instance.pk is None:
             return False
         before = self.snapshots.get(instance.pk)
         return before is not None and before == self.values_of(instance)
 
     def after_import_row(self, row, row_result, **kwargs):
-        # The preview shows each row as the file has it, dates as dd/mm/yyyy.
-        row_result.diff = [shown(row.get(header)) for header in self.get_diff_headers()]
+        # The preview shows each row as it will be saved ("Có" for the "x" typed, dates
+        # as dd/mm/yyyy); in a changed row, each changed cell as old → new.
+        instance = self.current if row_result.import_type != RowResult.IMPORT_TYPE_DELETE else None
+        if instance is None:
+            row_result.diff = [shown(row.get(header)) for header in self.get_diff_headers()]
+            return
+        after = self.shown_values(instance)
+        before = (
+            self.shown_before.get(instance.pk)
+            if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE
+            else None
+        )
+        if before is None:
+            row_result.diff = after
+        else:
+            row_result.diff = [
+                new if old == new else Changed(old, new) for old, new in zip(before, after, strict=True)
+            ]
 
     def key_of_row(self, row):
         """The natural key of a file row, as `key_of` gives it for a stored record."""
