@@ -257,9 +257,7 @@ class ServiceFigureResource(TrackerResource):
     on_time = column("on_time", "Đúng hạn và trước hạn", IntegerWidget())
     on_time_qualifier = qualifier_column("on_time_qualifier", "Mức độ (đúng hạn)")
     on_time_rate = column("on_time_rate", "Tỷ lệ đúng hạn (%)", DecimalWidget(percent=True))
-    one_stop_rate = column(
-        "one_stop_rate", "Tỷ lệ xử lý trên phần mềm một cửa (%)", DecimalWidget(percent=True)
-    )
+    one_stop_rate = column("one_stop_rate", "Tỷ lệ xử lý trên phần mềm một cửa (%)", DecimalWidget(percent=True))
     one_stop_software = column("one_stop_software", "Phần mềm một cửa")
 
     natural_key = ("unit", "agency", "period_start", "period_end")
