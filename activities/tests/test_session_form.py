@@ -223,7 +223,11 @@ def test_the_form_shows_a_date_picker_marked_fields_and_named_empty_choices(clie
     )
     assert '<select name="unit" aria-required="true" required id="id_unit">' in body
     assert '<select name="kind" aria-required="true" required id="id_kind">' in body
-    assert '<label for="id_unit" class="required">Đơn vị:</label><span class="required-mark"' in body
+    assert (
+        '<label for="id_unit" class="required">Đơn vị<span class="required-mark" aria-hidden="true">*</span></label>'
+        in body
+    )
+    assert '<label for="id_date">Ngày</label>' in body
     assert '<option value="">— Chọn đơn vị —</option>' in body
     assert '<option value="" selected>— Chọn loại buổi —</option>' in body
     assert '<option value="" selected>— Chọn quý —</option>' in body
