@@ -46,8 +46,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        # --lang: the date picker shows dd/mm/yyyy as on a Vietnamese phone.
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=vi-VN"],
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
     }
 
 
