@@ -28,6 +28,7 @@ MEASURE = """
     ".site-header a", ".menu-toggle", "main button", "main .button", ".pager a", "main input[type=checkbox]",
     "main input[type=radio]", "#changelist input[type=checkbox]", "#changelist-filter a",
     "#changelist .actions select", "#changelist .actions button", ".submit-row input", ".paginator a",
+    ".dashboard #content-main .module a",
   ].join(",");
   for (const el of document.querySelectorAll(selector)) {
     if (!seen(el)) continue;
