@@ -139,6 +139,14 @@ def test_the_admin_filters_come_before_the_rows_on_a_phone(page, live_server, st
     filters = page.locator("#changelist-filter").bounding_box()
     first_row = page.locator("#result_list tbody tr").first.bounding_box()
     assert filters["y"] < first_row["y"]
+    toggle = page.get_by_role("button", name="Bộ lọc")
+    choices = page.locator("#changelist-filter details").first
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(choices).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(choices).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_a_session_logged_on_a_phone_with_the_date_picker(page, live_server, staff):
