@@ -1,5 +1,7 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.duplicates import occasion_of, same_occasion
@@ -8,7 +10,7 @@ from tracker.constraints import DuplicateLinksMixin
 from tracker.periods import Quarter
 from tracker.text import refuse_controls
 from tracker.versioning import VersionedForm
-from tracker.widgets import PlainSelect
+from tracker.widgets import DateInput, PlainSelect
 from units.models import Official, Unit
 
 
@@ -42,9 +44,20 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
             "unit": PlainSelect,
             "theme": PlainSelect,
             "chair": PlainSelect,
-            "date": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
+            "date": DateInput(attrs={"autocomplete": "off"}),
             "minutes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    required_css_class = "required"
+    # What each empty choice says instead of Django's "---------".
+    EMPTY_LABELS = {
+        "unit": _("— Choose a unit —"),
+        "kind": _("— Choose a kind of session —"),
+        "quarter": _("— Choose a quarter —"),
+        "theme": _("— Choose a theme —"),
+        "format": _("— Choose a format —"),
+        "chair": _("— Choose who chaired —"),
+    }
 
     not_duplicate = forms.BooleanField(
         label=_("Save anyway: this is not a duplicate session"), label_suffix="", required=False
@@ -60,10 +73,46 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
         self.fields["quarter"].required = False
         self.fields["quarter"].empty_value = None  # derived from the date when there is one
         self.fields["year"].help_text = _("Only for a session whose date is unknown.")
-        self.fields["date"].widget.format = "%d/%m/%Y"
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        for name, label in self.EMPTY_LABELS.items():
+            field = self.fields[name]
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = label
+            else:
+                field.choices = [("", label), *[choice for choice in field.choices if choice[0] != ""]]
         for field in self.fields.values():
+            if field.required:
+                field.widget.attrs["aria-required"] = "true"
             if isinstance(field, forms.CharField):
                 refuse_controls(field)
+
+    @property
+    def period_open(self):
+        """Whether "Don't know the date?" starts open: an undated session, or an error there."""
+        if any(name in self.errors for name in ("year", "quarter", "__all__")):
+            return True
+        return not self["date"].value() and bool(self["year"].value() or self["quarter"].value())
+
+    @property
+    def first_error(self):
+        """The field the cursor goes to: the first with an error, in the page's order."""
+        for bound_field in self:
+            if bound_field.errors and not bound_field.is_hidden:
+                return bound_field.name
+        if self.non_field_errors():
+            return "date"
+        return None
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        today = timezone.localdate()
+        if day is not None and day > today:
+            raise forms.ValidationError(
+                _("This day has not come yet (today is %(today)s): log a session once it has been held.")
+                % {"today": today.strftime("%d/%m/%Y")},
+                code="future",
+            )
+        return day
 
     def link_to(self, session):
         """Where the user corrects an existing session, if they may."""
@@ -75,12 +124,53 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.check_period(cleaned)
         theme = cleaned.get("theme")
         if theme is not None and not cleaned.get("topic"):
             # A thematic session's topic is its theme unless the unit names it otherwise.
             cleaned["topic"] = theme.title
         self.check_duplicates(cleaned)
         return cleaned
+
+    def check_period(self, cleaned):
+        """
+        An undated session in a quarter still to come is refused; so is a theme of
+        another period than the session's (a year's theme fits each of its quarters).
+        """
+        day = cleaned.get("date")
+        if day is not None:
+            period = Quarter.of(day)
+        elif cleaned.get("year") and cleaned.get("quarter"):
+            try:
+                period = Quarter(cleaned["year"], int(cleaned["quarter"]))
+            except ValueError:
+                return
+            if period.start > timezone.localdate():
+                self.add_error(
+                    "quarter", _("This quarter has not come yet: log a session once it has been held.")
+                )
+                return
+        else:
+            return
+        theme = cleaned.get("theme")
+        if theme is None or (theme.year == period.year and theme.quarter in (None, period.number)):
+            return
+        if theme.quarter is None:
+            message = _(
+                "This theme is for the year %(theme_year)s, the session is in %(period)s: choose a theme of that quarter or of its year."
+            )
+        else:
+            message = _(
+                "This theme is for %(theme_period)s, the session is in %(period)s: choose a theme of that quarter or of its year."
+            )
+        self.add_error(
+            "theme",
+            forms.ValidationError(
+                message
+                % {"theme_year": theme.year, "theme_period": theme.period_label, "period": period.label},
+                code="other_period",
+            ),
+        )
 
     def _post_clean(self):
         super()._post_clean()
@@ -92,6 +182,16 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
         if clash and "not_duplicate" in self.errors:
             del self.errors["not_duplicate"]
             self.duplicates = []
+        # A date or quarter that could not be taken is said beside it, not again at the top.
+        period_error = any(name in self.errors for name in ("date", "year", "quarter"))
+        if period_error and NON_FIELD_ERRORS in self.errors:
+            kept = [error for error in self.errors.as_data()[NON_FIELD_ERRORS] if error.code != "no_period"]
+            del self.errors[NON_FIELD_ERRORS]
+            if kept:
+                self.add_error(None, kept)
+        # On a phone the first error may be a screen away from the top of the page.
+        if self.first_error:
+            self.fields[self.first_error].widget.attrs["autofocus"] = True
 
     def check_duplicates(self, cleaned):
         """

@@ -359,7 +359,9 @@ class StudySession(Versioned):
         super().clean()
         self.set_period_from_date()
         if self.date is None and (self.year is None or self.quarter is None):
-            raise ValidationError(_("Give the date, or the year and quarter when the date is unknown."))
+            raise ValidationError(
+                _("Give the date, or the year and quarter when the date is unknown."), code="no_period"
+            )
         if self.attended is not None and self.expected is not None and self.attended > self.expected:
             raise ValidationError({"attended": _("Attendance cannot exceed the number expected.")})
 

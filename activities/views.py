@@ -247,12 +247,21 @@ def session_create(request):
     if not request.user.has_perm("activities.add_studysession"):
         raise PermissionDenied
     scope_root(request)
-    form = SessionForm(request.POST or None, user=request.user, initial=initial_for(request))
+    unit = unit_for(request)
+    initial = {"unit": unit.pk} if unit else {}
+    form = SessionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         session = form.save()
         messages.success(request, _("The session was saved."))
         return redirect(unit_quarter_url(session))
-    return render(request, "activities/session_form.html", {"form": form, "session": None})
+    if unit is None:
+        cancel_url = reverse("activities:home")
+    else:
+        current = Quarter.current()
+        cancel_url = reverse("activities:unit-quarter", args=[unit.code, current.year, current.number])
+    return render(
+        request, "activities/session_form.html", {"form": form, "session": None, "cancel_url": cancel_url}
+    )
 
 
 @login_required
@@ -261,6 +270,7 @@ def session_edit(request, pk):
         raise PermissionDenied
     scope_root(request)
     session = get_object_or_404(StudySession.objects.visible_to(request.user), pk=pk)
+    cancel_url = unit_quarter_url(session)  # before the form writes the posted values into it
     form = SessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,6 +288,7 @@ def session_edit(request, pk):
             "form": form,
             "session": session,
             "can_delete": request.user.has_perm("activities.delete_studysession"),
+            "cancel_url": cancel_url,
         },
     )
 
@@ -298,18 +309,15 @@ def session_delete(request, pk):
     return render(request, "activities/session_confirm_delete.html", {"session": session})
 
 
-def initial_for(request):
+def unit_for(request):
     """The form's unit: ?unit=CODE, else the user's own unit when it holds sessions itself."""
-    initial = {}
     code = request.GET.get("unit", "").strip().upper()
     units = Unit.objects.visible_to(request.user)
     unit = units.filter(code=code).first() if code else None
     if unit is None:
         scope = scope_of(request.user)
         unit = scope if scope not in (None, ALL) else None
-    if unit is not None:
-        initial["unit"] = unit.pk
-    return initial
+    return unit
 
 
 def unit_quarter_url(session):

@@ -44,7 +44,7 @@ def test_an_editor_logs_a_thematic_session_and_finds_it_in_the_reports(page, liv
     page.goto(f"{live_server.url}/sessions/new/?unit=STP-TT")
     expect(page.locator("#id_unit")).to_have_value(str(Unit.objects.get(code="STP-TT").pk))
     page.select_option("#id_kind", "thematic")
-    page.fill("#id_date", "20/03/2024")
+    page.fill("#id_date", "2024-03-20")
     page.fill("#id_topic", "Về phong cách làm việc")
     page.fill("#id_attended", "12")
     page.fill("#id_expected", "14")

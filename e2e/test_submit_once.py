@@ -128,7 +128,7 @@ def test_the_session_form_warns_of_a_possible_duplicate_and_saves_once_when_told
     log_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/sessions/new/?unit=STP-VP")
     page.select_option("#id_kind", "monthly")
-    page.fill("#id_date", "25/01/2024")
+    page.fill("#id_date", "2024-01-25")
     page.fill("#id_topic", "Họp chi bộ tháng Một")
     page.get_by_role("button", name="Lưu").click()
 

@@ -1,6 +1,9 @@
 """Form widgets of the project."""
 
+import datetime
+
 from django import forms
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -35,3 +38,26 @@ def attributes(attrs):
         elif value is not False and value is not None:
             written.append(f' {escape(key)}="{escape(value)}"')
     return "".join(written)
+
+
+class DateInput(forms.DateInput):
+    """
+    The browser's own date picker (<input type="date">), which reads and sends
+    yyyy-mm-dd whatever the language. A day typed as dd/mm/yyyy (a browser without a
+    picker, or a test) is still accepted by the field, and shown back in the picker's
+    form when the page comes back with an error elsewhere.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            for input_format in get_format("DATE_INPUT_FORMATS"):
+                try:
+                    return datetime.datetime.strptime(value.strip(), input_format).date().isoformat()
+                except ValueError:
+                    continue
+        return super().format_value(value)

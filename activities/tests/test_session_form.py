@@ -8,10 +8,12 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from activities.models import StudySession
 from activities.tests.conftest import as_user
-from activities.tests.factories import make_session
+from activities.tests.factories import make_session, make_theme
+from tracker.periods import Quarter
 from tracker.tests.formposts import bad_values, form_data, with_value
 from units.models import Role
 from units.services import user_grant
@@ -155,3 +157,181 @@ def test_a_control_character_in_the_minutes_is_refused_in_vietnamese(client, peo
             "Hãy xóa phần vừa dán và gõ lại."
         ]
     }
+
+
+def today_text():
+    return timezone.localdate().strftime("%d/%m/%Y")
+
+
+def test_a_future_date_is_refused_beside_the_date(client, people, tree):
+    as_user(client, people, "alice")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    before = state()
+    for typed in (tomorrow.strftime("%d/%m/%Y"), tomorrow.isoformat()):
+        response = client.post("/sessions/new/", session_post(tree["STP-TT"], date=typed))
+        assert response.status_code == 200
+        assert response.context["form"].errors == {
+            "date": [f"Ngày này chưa tới (hôm nay là {today_text()}): chỉ ghi buổi sinh hoạt đã diễn ra."]
+        }
+    assert state() == before
+
+
+def test_today_is_accepted(client, people, tree):
+    as_user(client, people, "alice")
+    response = client.post(
+        "/sessions/new/", session_post(tree["STP-TT"], date=timezone.localdate().isoformat())
+    )
+    assert response.status_code == 302
+    assert (
+        StudySession.objects.get(unit=tree["STP-TT"], kind="monthly", date=timezone.localdate()).attended
+        == 15
+    )
+
+
+def test_an_undated_session_in_a_quarter_still_to_come_is_refused(client, people, tree):
+    as_user(client, people, "alice")
+    coming = Quarter.current().next()
+    before = state()
+    response = client.post(
+        "/sessions/new/",
+        session_post(tree["STP-TT"], date="", year=str(coming.year), quarter=str(coming.number)),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "quarter": ["Quý này chưa tới: chỉ ghi buổi sinh hoạt đã diễn ra."]
+    }
+    assert state() == before
+
+
+def test_the_date_picker_value_and_a_typed_day_are_both_read(client, people, tree):
+    as_user(client, people, "alice")
+    for typed, day in (("2024-02-06", datetime.date(2024, 2, 6)), ("07/02/2024", datetime.date(2024, 2, 7))):
+        response = client.post("/sessions/new/", session_post(tree["STP-TT"], date=typed))
+        assert response.status_code == 302
+        assert response["Location"] == "/units/STP-TT/2024/q1/"
+        assert StudySession.objects.filter(unit=tree["STP-TT"], kind="monthly", date=day).count() == 1
+
+
+def test_the_form_shows_a_date_picker_marked_fields_and_named_empty_choices(client, people, tree):
+    as_user(client, people, "alice")
+    response = client.get("/sessions/new/?unit=STP-TT")
+    body = response.content.decode()
+    max_day = timezone.localdate().isoformat()
+    assert (
+        f'<input type="date" name="date" autocomplete="off" max="{max_day}" aria-describedby="id_date_helptext" id="id_date">'
+        in body
+    )
+    assert '<select name="unit" aria-required="true" required id="id_unit">' in body
+    assert '<select name="kind" aria-required="true" required id="id_kind">' in body
+    assert (
+        '<label for="id_unit" class="required">Đơn vị<span class="required-mark" aria-hidden="true">*</span></label>'
+        in body
+    )
+    assert '<label for="id_date">Ngày</label>' in body
+    assert '<option value="">— Chọn đơn vị —</option>' in body
+    assert '<option value="" selected>— Chọn loại buổi —</option>' in body
+    assert '<option value="" selected>— Chọn quý —</option>' in body
+    assert '<option value="" selected>— Chọn chuyên đề —</option>' in body
+    assert '<option value="" selected>— Chọn hình thức —</option>' in body
+    assert '<option value="" selected>— Chọn người chủ trì —</option>' in body
+    assert "---------" not in body
+    assert '<details class="unknown-date">\n    <summary>Không nhớ ngày?</summary>' in body
+    quarter = Quarter.current()
+    assert f'<a class="button" href="/units/STP-TT/{quarter.year}/q{quarter.number}/">Hủy</a>' in body
+    assert "autofocus" not in body
+
+
+def test_cancel_goes_to_the_users_unit_or_to_the_sessions_quarter_when_correcting(client, people, tree):
+    as_user(client, people, "alice")
+    body = client.get("/sessions/new/").content.decode()
+    quarter = Quarter.current()
+    assert f'<a class="button" href="/units/STP/{quarter.year}/q{quarter.number}/">Hủy</a>' in body
+    session = StudySession.objects.filter(unit=tree["STP-VP"]).order_by("pk").first()
+    body = client.get(f"/sessions/{session.pk}/edit/").content.decode()
+    assert f'<a class="button" href="/units/STP-VP/{session.year}/q{session.quarter}/">Hủy</a>' in body
+    # A post with errors that names another day keeps the way back to where the session is.
+    body = client.post(f"/sessions/{session.pk}/edit/", {"date": "05/05/2025"}).content.decode()
+    assert f'<a class="button" href="/units/STP-VP/{session.year}/q{session.quarter}/">Hủy</a>' in body
+
+
+def test_a_day_typed_by_hand_comes_back_in_the_pickers_form(client, people, tree):
+    as_user(client, people, "alice")
+    response = client.post("/sessions/new/", session_post(tree["STP-TT"], date="07/02/2024", attended="abc"))
+    body = response.content.decode()
+    assert 'name="date" value="2024-02-07"' in body
+    assert (
+        '<input type="number" name="attended" value="abc" min="0" autofocus aria-invalid="true" aria-describedby="id_attended_error" id="id_attended">'
+        in body
+    )
+
+
+def test_the_unknown_date_opens_for_an_undated_session_or_an_error_there(client, people, tree):
+    as_user(client, people, "alice")
+    undated = make_session(tree["STP-TT"], kind="monthly", date=None, year=2024, quarter=1, topic="")
+    body = client.get(f"/sessions/{undated.pk}/edit/").content.decode()
+    assert '<details class="unknown-date" open>' in body
+    dated = StudySession.objects.filter(unit=tree["STP-VP"]).order_by("pk").first()
+    body = client.get(f"/sessions/{dated.pk}/edit/").content.decode()
+    assert '<details class="unknown-date">' in body
+    response = client.post("/sessions/new/", session_post(tree["STP-TT"], date=""))
+    body = response.content.decode()
+    assert '<details class="unknown-date" open>' in body
+    # Neither date nor quarter: the cursor goes to the date.
+    assert 'name="date" value="" autocomplete="off" max="' in body
+    assert 'autocomplete="off" max="' + timezone.localdate().isoformat() + '" autofocus ' in body
+    assert body.count("autofocus") == 1
+    response = client.post("/sessions/new/", session_post(tree["STP-TT"], date="", year="2024", quarter="9"))
+    assert '<details class="unknown-date" open>' in response.content.decode()
+    assert list(response.context["form"].errors) == ["quarter"]
+
+
+def test_the_cursor_goes_to_the_first_field_with_an_error(client, people, tree):
+    as_user(client, people, "alice")
+    response = client.post("/sessions/new/", session_post(tree["STP-TT"], kind="", attended="abc"))
+    form = response.context["form"]
+    assert list(form.errors) == ["kind", "attended"]
+    assert [name for name, field in form.fields.items() if field.widget.attrs.get("autofocus")] == ["kind"]
+    assert response.content.decode().count("autofocus") == 1
+
+
+def test_a_theme_of_another_quarter_is_refused_beside_the_theme(client, people, tree):
+    as_user(client, people, "alice")
+    second = make_theme(year=2024, quarter=2, title="Chuyên đề quý II")
+    before = state()
+    response = client.post(
+        "/sessions/new/", session_post(tree["STP-TT"], kind="thematic", date="05/02/2024", theme=second.pk)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "theme": [
+            "Chuyên đề này của Quý II/2024, còn buổi sinh hoạt thuộc Quý I/2024: "
+            "hãy chọn chuyên đề của quý đó hoặc của cả năm đó."
+        ]
+    }
+    response = client.post(
+        "/sessions/new/",
+        session_post(tree["STP-TT"], kind="thematic", date="", year="2024", quarter="1", theme=second.pk),
+    )
+    assert list(response.context["form"].errors) == ["theme"]
+    assert state() == before
+
+
+def test_a_theme_of_another_year_is_refused_and_a_theme_of_the_year_fits_each_quarter(client, people, tree):
+    as_user(client, people, "alice")
+    last_year = make_theme(year=2023, quarter=None, title="Chuyên đề năm 2023")
+    response = client.post(
+        "/sessions/new/", session_post(tree["STP-TT"], kind="thematic", date="05/02/2024", theme=last_year.pk)
+    )
+    assert response.context["form"].errors == {
+        "theme": [
+            "Chuyên đề này của năm 2023, còn buổi sinh hoạt thuộc Quý I/2024: "
+            "hãy chọn chuyên đề của quý đó hoặc của cả năm đó."
+        ]
+    }
+    whole_year = make_theme(year=2024, quarter=None, title="Chuyên đề năm 2024")
+    response = client.post(
+        "/sessions/new/",
+        session_post(tree["STP-TT"], kind="thematic", date="05/02/2024", theme=whole_year.pk),
+    )
+    assert response.status_code == 302
+    assert StudySession.objects.get(unit=tree["STP-TT"], theme=whole_year).topic == "Chuyên đề năm 2024"

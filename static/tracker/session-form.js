@@ -4,16 +4,22 @@
   var date = document.getElementById("id_date");
   var shown = document.querySelector("[data-quarter-of-date]");
   function showQuarter() {
-    var match = /^(\d{1,2})[\/.-](\d{1,2})[\/.-](\d{4})$/.exec((date.value || "").trim());
-    if (!match || +match[2] < 1 || +match[2] > 12) {
+    // The date picker gives yyyy-mm-dd; a browser without one lets people type dd/mm/yyyy.
+    var value = (date.value || "").trim();
+    var iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    var typed = /^(\d{1,2})[\/.-](\d{1,2})[\/.-](\d{4})$/.exec(value);
+    var month = iso ? +iso[2] : typed ? +typed[2] : 0;
+    var year = iso ? iso[1] : typed ? typed[3] : "";
+    if (month < 1 || month > 12) {
       shown.textContent = "";
       return;
     }
-    shown.textContent = "→ " + shown.dataset.prefix + " " + ROMAN[Math.floor((+match[2] - 1) / 3)] + "/" + match[3];
+    shown.textContent = "→ " + shown.dataset.prefix + " " + ROMAN[Math.floor((month - 1) / 3)] + "/" + year;
   }
   if (date && shown) {
     shown.dataset.prefix = document.documentElement.lang === "en" ? "Quarter" : "Quý";
     date.addEventListener("input", showQuarter);
+    date.addEventListener("change", showQuarter);
     showQuarter();
   }
   var theme = document.getElementById("id_theme");
