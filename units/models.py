@@ -485,7 +485,7 @@ class Official(Versioned):
             return _("Only a superuser may change the name and code of this official.")
         return _(
             "Only the bloc administrator or an editor of %(units)s may change the name and code of this official."
-        ) % {"units": ", ".join(unit.name for unit in units)}
+        ) % {"units": ", ".join(unit.label for unit in units)}
 
     def _free_code(self):
         base = slugify(ascii_fold(self.full_name)).upper()[:56] or "OFFICIAL"
