@@ -5,14 +5,17 @@ name is on the unit's own row, so the lists' queries do not grow with their rows
 """
 
 import pytest
+from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from activities.forms import SessionForm
 from activities.models import StudySession
 from activities.tests.factories import make_session
 from conftest import populate
+from tracker.tests.formposts import form_data
 from units.models import Official, Role, Unit
 from units.services import user_grant
 from units.tests.factories import make_official, make_position
@@ -37,11 +40,7 @@ def listed(client, path, **query):
 def column(response, name):
     """The text of a changelist column, row by row, as the admin renders it."""
     cl = response.context["cl"]
-    from django.contrib.admin.templatetags.admin_list import items_for_result
-
     index = list(cl.list_display).index(name)
-    from django.utils.html import strip_tags
-
     return [strip_tags(list(items_for_result(cl, row, None))[index]) for row in cl.result_list]
 
 
@@ -124,6 +123,21 @@ class TestUnitChangelist:
         ]
         assert subtree.lookup_choices[-1] == ("STP-VP", VP)
         assert ("STP", "\u2003Đảng bộ Sở Tư pháp") in subtree.lookup_choices
+
+
+class TestRenameInTheAdmin:
+    def test_renaming_a_committee_in_the_admin_relabels_its_cells(self, client, boss, tree):
+        change = reverse("admin:units_unit_change", args=[tree["STP"].pk])
+        data = form_data(client.get(change).content.decode(), "unit_form")
+        data["name"] = ["Đảng bộ Sở Y tế"]
+        response = client.post(change, data)
+        assert response.status_code == 302, response.context["adminform"].errors
+        response, _queries = listed(client, url(Unit), q="Sở Y tế")
+        assert sorted(str(u) for u in response.context["cl"].result_list) == [
+            "Chi bộ TT STP — Đảng bộ Sở Y tế",
+            "Chi bộ VP STP — Đảng bộ Sở Y tế",
+            "Đảng bộ Sở Y tế",
+        ]
 
 
 class TestOtherLists:
