@@ -66,7 +66,7 @@ class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
     list_display = ["unit", "kind", "when", "topic", "attended", "expected", "attendance"]
     list_filter = [UnitSubtreeFilter, "kind", year_filter("year"), QuarterFilter, "format"]
     list_select_related = ["unit"]
-    search_fields = ["topic", "unit__code", "unit__name"]
+    search_fields = ["topic", "unit__code", "unit__name", "unit__parent_name"]
     autocomplete_fields = ["unit", "theme", "chair", "source"]
     fieldsets = [
         (None, {"fields": ["unit", "kind", "theme", "topic", "format", "chair"]}),
@@ -106,7 +106,7 @@ class InitiativeAdmin(TrackerImportExportMixin, BaseAdmin):
     list_display = ["title", "unit", "group", "status", year_column("start_year", _("start year"))]
     list_filter = [UnitSubtreeFilter, "group", "status", year_filter("start_year")]
     list_select_related = ["unit"]
-    search_fields = ["title", "description", "unit__code", "unit__name"]
+    search_fields = ["title", "description", "unit__code", "unit__name", "unit__parent_name"]
     autocomplete_fields = ["unit", "source"]
     inlines = [EvaluationInline]
 
@@ -116,7 +116,13 @@ class InitiativeEvaluationAdmin(BaseAdmin):
     list_display = ["initiative", "unit", "evaluated_on", "evaluator"]
     list_filter = [UnitSubtreeFilter, year_filter("evaluated_on__year")]
     list_select_related = ["initiative__unit"]
-    search_fields = ["initiative__title", "evaluator", "result"]
+    search_fields = [
+        "initiative__title",
+        "evaluator",
+        "result",
+        "initiative__unit__name",
+        "initiative__unit__parent_name",
+    ]
     autocomplete_fields = ["initiative", "source"]
 
     @admin.display(description=_("unit"), ordering="initiative__unit__path")
@@ -130,7 +136,7 @@ class OutreachAdmin(TrackerImportExportMixin, BaseAdmin):
     list_display = ["title", "unit", "channel", "published_on", "is_regular"]
     list_filter = [UnitSubtreeFilter, "channel", "is_regular", year_filter("published_on__year")]
     list_select_related = ["unit"]
-    search_fields = ["title", "description", "unit__code", "unit__name"]
+    search_fields = ["title", "description", "unit__code", "unit__name", "unit__parent_name"]
     autocomplete_fields = ["unit", "source"]
 
 
@@ -140,7 +146,7 @@ class ExemplarAdmin(TrackerImportExportMixin, BaseAdmin):
     list_display = ["name", "unit", "is_collective", "recognised_on"]
     list_filter = [UnitSubtreeFilter, "is_collective", year_filter("recognised_on__year")]
     list_select_related = ["unit"]
-    search_fields = ["name", "deed", "unit__code", "unit__name"]
+    search_fields = ["name", "deed", "unit__code", "unit__name", "unit__parent_name"]
     autocomplete_fields = ["unit", "official", "source"]
 
 
@@ -160,7 +166,7 @@ class ServiceFigureAdmin(TrackerImportExportMixin, BaseAdmin):
     ]
     list_filter = [UnitSubtreeFilter, year_filter("period_end__year")]
     list_select_related = ["unit"]
-    search_fields = ["agency", "unit__code", "unit__name"]
+    search_fields = ["agency", "unit__code", "unit__name", "unit__parent_name"]
     autocomplete_fields = ["unit", "source"]
 
     @admin.display(description=_("received"))
@@ -187,7 +193,7 @@ class DeclaredFigureAdmin(TrackerImportExportMixin, BaseAdmin):
     list_display = ["unit", "metric", "as_declared", "period_start", "period_end", "source"]
     list_filter = [UnitSubtreeFilter, "metric", "qualifier", year_filter("period_end__year")]
     list_select_related = ["unit", "source"]
-    search_fields = ["unit__code", "unit__name", "note"]
+    search_fields = ["unit__code", "unit__name", "unit__parent_name", "note"]
     autocomplete_fields = ["unit", "directive", "source"]
 
     @admin.display(description=_("value"), ordering="value")

@@ -19,6 +19,7 @@ from tracker.imports.widgets import (
 )
 from tracker.periods import Quarter
 from units.models import Official, Unit
+from units.resources import parent_name_column, unit_name_column
 
 from .duplicates import occasion, occasion_of
 from .models import (
@@ -49,6 +50,8 @@ QUALIFIER_HELP = ("đúng", _("How the number was stated: đúng, trên, gần o
 
 class StudySessionResource(TrackerResource):
     unit = fields.Field(attribute="unit", column_name="Mã đơn vị", widget=CodeWidget(Unit, None))
+    unit_name = unit_name_column()
+    parent_name = parent_name_column()
     kind = fields.Field(attribute="kind", column_name="Loại buổi", widget=ChoiceWidget(StudySession.Kind))
     date = fields.Field(attribute="date", column_name="Ngày", widget=DateWidget())
     quarter = QuarterField(date_column="Ngày")
@@ -98,6 +101,8 @@ class StudySessionResource(TrackerResource):
         use_bulk = True
         fields = [
             "unit",
+            "unit_name",
+            "parent_name",
             "kind",
             "date",
             "quarter",
@@ -181,6 +186,8 @@ class StudySessionResource(TrackerResource):
 
 class OutreachResource(TrackerResource):
     unit = unit_field()
+    unit_name = unit_name_column()
+    parent_name = parent_name_column()
     channel = column("channel", "Kênh", ChoiceWidget(Outreach.Channel))
     title = column("title", "Tiêu đề")
     published_on = column("published_on", "Ngày đăng", DateWidget())
@@ -208,13 +215,25 @@ class OutreachResource(TrackerResource):
     class Meta(TrackerResource.Meta):
         model = Outreach
         use_bulk = True
-        fields = ["unit", "channel", "title", "published_on", "is_regular", "url", "description"]
+        fields = [
+            "unit",
+            "unit_name",
+            "parent_name",
+            "channel",
+            "title",
+            "published_on",
+            "is_regular",
+            "url",
+            "description",
+        ]
         export_order = fields
         import_id_fields = []
 
 
 class ExemplarResource(TrackerResource):
     unit = unit_field()
+    unit_name = unit_name_column()
+    parent_name = parent_name_column()
     name = column("name", "Người hoặc tập thể")
     is_collective = column("is_collective", "Tập thể", YesNoWidget())
     official = column("official", "Mã cán bộ", CodeWidget(Official, None, required=False))
@@ -234,7 +253,16 @@ class ExemplarResource(TrackerResource):
     class Meta(TrackerResource.Meta):
         model = Exemplar
         use_bulk = True
-        fields = ["unit", "name", "is_collective", "official", "deed", "recognised_on"]
+        fields = [
+            "unit",
+            "unit_name",
+            "parent_name",
+            "name",
+            "is_collective",
+            "official",
+            "deed",
+            "recognised_on",
+        ]
         export_order = fields
         import_id_fields = []
 
@@ -245,6 +273,8 @@ def qualifier_column(attribute, name):
 
 class ServiceFigureResource(TrackerResource):
     unit = unit_field()
+    unit_name = unit_name_column()
+    parent_name = parent_name_column()
     agency = column("agency", "Cơ quan")
     period_start = column("period_start", "Từ ngày", DateWidget())
     period_end = column("period_end", "Đến ngày", DateWidget())
@@ -257,7 +287,9 @@ class ServiceFigureResource(TrackerResource):
     on_time = column("on_time", "Đúng hạn và trước hạn", IntegerWidget())
     on_time_qualifier = qualifier_column("on_time_qualifier", "Mức độ (đúng hạn)")
     on_time_rate = column("on_time_rate", "Tỷ lệ đúng hạn (%)", DecimalWidget(percent=True))
-    one_stop_rate = column("one_stop_rate", "Tỷ lệ xử lý trên phần mềm một cửa (%)", DecimalWidget(percent=True))
+    one_stop_rate = column(
+        "one_stop_rate", "Tỷ lệ xử lý trên phần mềm một cửa (%)", DecimalWidget(percent=True)
+    )
     one_stop_software = column("one_stop_software", "Phần mềm một cửa")
 
     natural_key = ("unit", "agency", "period_start", "period_end")
@@ -287,6 +319,8 @@ class ServiceFigureResource(TrackerResource):
         use_bulk = True
         fields = [
             "unit",
+            "unit_name",
+            "parent_name",
             "agency",
             "period_start",
             "period_end",
@@ -308,6 +342,8 @@ class ServiceFigureResource(TrackerResource):
 
 class DeclaredFigureResource(TrackerResource):
     unit = unit_field()
+    unit_name = unit_name_column()
+    parent_name = parent_name_column()
     metric = column("metric", "Chỉ tiêu", ChoiceWidget(DeclaredFigure.Metric))
     value = column("value", "Giá trị", DecimalWidget())
     qualifier = qualifier_column("qualifier", "Mức độ")
@@ -331,7 +367,18 @@ class DeclaredFigureResource(TrackerResource):
     class Meta(TrackerResource.Meta):
         model = DeclaredFigure
         use_bulk = True
-        fields = ["unit", "metric", "value", "qualifier", "period_start", "period_end", "directive", "note"]
+        fields = [
+            "unit",
+            "unit_name",
+            "parent_name",
+            "metric",
+            "value",
+            "qualifier",
+            "period_start",
+            "period_end",
+            "directive",
+            "note",
+        ]
         export_order = fields
         import_id_fields = []
 
@@ -344,6 +391,8 @@ class InitiativeResource(TrackerResource):
     """
 
     unit = unit_field()
+    unit_name = unit_name_column()
+    parent_name = parent_name_column()
     title = column("title", "Tên mô hình")
     group = column("group", "Nhóm", ChoiceWidget(Initiative.Group))
     status = column("status", "Giai đoạn", ChoiceWidget(Initiative.Status))
@@ -373,6 +422,8 @@ class InitiativeResource(TrackerResource):
         model = Initiative
         fields = [
             "unit",
+            "unit_name",
+            "parent_name",
             "title",
             "group",
             "status",

@@ -133,9 +133,11 @@ def test_the_session_form_warns_of_a_possible_duplicate_and_saves_once_when_told
     page.get_by_role("button", name="Lưu").click()
 
     warning = page.locator("#field-not_duplicate")
-    expect(warning).to_contain_text("Chi bộ VP STP đã có buổi “Sinh hoạt định kỳ” ngày 25/01/2024:")
+    expect(warning).to_contain_text(
+        "Chi bộ VP STP — Đảng bộ Sở Tư pháp đã có buổi “Sinh hoạt định kỳ” ngày 25/01/2024:"
+    )
     expect(warning.get_by_role("link")).to_have_text(
-        "Sinh hoạt định kỳ — Chi bộ VP STP — 25/01/2024: monthly 2024-01-25"
+        "Sinh hoạt định kỳ — Chi bộ VP STP — Đảng bộ Sở Tư pháp — 25/01/2024: monthly 2024-01-25"
     )
     shoot("session-possible-duplicate")
     before = StudySession.objects.count()

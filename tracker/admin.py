@@ -23,7 +23,7 @@ from tracker.constraints import DuplicateLinksMixin
 from tracker.periods import QUARTER_CHOICES
 from tracker.text import nfc, refuse_controls
 from tracker.versioning import CHANGED_MESSAGE, RecordChanged, VersionedForm
-from units.models import ALL, SEGMENT, Unit, scope_of
+from units.models import ALL, SEGMENT, Unit, scope_of, unit_label
 
 
 def is_key(field, value):
@@ -247,11 +247,20 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
         scope = scope_of(request.user)
         top = 0 if scope == ALL or scope is None else scope.depth
         units = visible.with_depth().filter(tree_depth__lte=top + self.max_listed_depth).in_tree_order()
-        choices = list(units.values_list("code", "name", "path"))
+        choices = [
+            (code, "\u2003" * (len(path) // SEGMENT - 1 - top) + name)
+            for code, name, path in units.values_list("code", "name", "path")
+        ]
         selected = self.value()
-        if selected and selected not in {code for code, _name, _path in choices}:
-            choices += list(visible.filter(code=selected).values_list("code", "name", "path"))
-        return [(code, "\u2003" * (len(path) // SEGMENT - 1 - top) + name) for code, name, path in choices]
+        if selected and selected not in {code for code, _label in choices}:
+            # A deeper unit chosen by URL stands outside the listed tree: named with its parent.
+            choices += [
+                (code, unit_label(name, parent_name, path))
+                for code, name, parent_name, path in visible.filter(code=selected).values_list(
+                    "code", "name", "parent_name", "path"
+                )
+            ]
+        return choices
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -36,11 +36,11 @@ from .services import user_role_apply
 @admin.register(Unit)
 class UnitAdmin(TrackerImportExportMixin, BaseAdmin):
     resource_classes = [UnitResource]
-    list_display = ["code", "tree_name", "kind", "parent", "host_agency", "is_active"]
+    list_display = ["code", "tree_name", "kind", "parent_unit", "host_agency", "is_active"]
     list_display_links = ["code", "tree_name"]
     list_filter = [UnitSubtreeFilter, "kind", "is_active"]
-    list_select_related = ["parent"]
-    search_fields = ["code", "name", "host_agency"]
+    # "Chi bộ Văn phòng" finds every committee's; "Chi bộ Văn phòng Sở Y tế" only one.
+    search_fields = ["code", "name", "parent_name", "host_agency"]
     autocomplete_fields = ["parent", "source"]
     ordering = ["path"]
     fields = ["code", "name", "kind", "parent", "host_agency", "is_active", "note", "source"]
@@ -50,6 +50,11 @@ class UnitAdmin(TrackerImportExportMixin, BaseAdmin):
         # Indent by depth so the changelist reads as the tree it is.
         return "\u2003" * unit.depth + unit.name
 
+    @admin.display(description=_("parent unit"), ordering="parent__path")
+    def parent_unit(self, unit):
+        # The parent's name is on the unit's own row: no join, no query per row.
+        return unit.parent_name or "—"
+
 
 @admin.register(MemberCount)
 class MemberCountAdmin(TrackerImportExportMixin, BaseAdmin):
@@ -57,7 +62,7 @@ class MemberCountAdmin(TrackerImportExportMixin, BaseAdmin):
     list_display = ["unit", year_column("year", _("year")), "members", "as_of"]
     list_filter = [UnitSubtreeFilter, year_filter("year")]
     list_select_related = ["unit"]
-    search_fields = ["unit__code", "unit__name"]
+    search_fields = ["unit__code", "unit__name", "unit__parent_name"]
     autocomplete_fields = ["unit", "source"]
 
 
@@ -148,7 +153,7 @@ class OfficialAdmin(TrackerImportExportMixin, BaseAdmin):
     @admin.display(description=_("titles"))
     def titles(self, official):
         return "; ".join(
-            f"{position.title} ({position.unit.name})"
+            f"{position.title} ({position.unit.label})"
             for position in official.positions.all()
             if position.end_date is None
         )
@@ -159,7 +164,7 @@ class PositionAdmin(BaseAdmin):
     list_display = ["official", "title", "kind", "unit", "start_date", "end_date"]
     list_filter = [UnitSubtreeFilter, "kind"]
     list_select_related = ["official", "unit"]
-    search_fields = ["official__full_name", "title", "unit__name", "unit__code"]
+    search_fields = ["official__full_name", "title", "unit__name", "unit__parent_name", "unit__code"]
     autocomplete_fields = ["official", "unit", "source"]
 
 
@@ -243,6 +248,11 @@ class UserAdmin(FormFieldsMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "unit", "role", "is_active", "last_login"]
     list_select_related = ["membership__unit"]
     list_filter = ["membership__role", "is_active", "is_superuser"]
+    search_fields = [
+        *DjangoUserAdmin.search_fields,
+        "membership__unit__name",
+        "membership__unit__parent_name",
+    ]
 
     def get_queryset(self, request):
         users = super().get_queryset(request)

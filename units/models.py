@@ -36,6 +36,25 @@ def source_field():
     )
 
 
+# A unit is named with its parent ("Chi bộ Văn phòng — Đảng bộ Sở Y tế") when it
+# sits two levels or more under the top unit: every committee has its "Chi bộ Văn
+# phòng", so a cell's name alone is ambiguous once it is shown outside its tree. A
+# unit directly under the top unit is named alone: its name is unique there, and
+# the top unit's name beside it would only be noise.
+LABEL_SEPARATOR = " — "
+LABELLED_FROM_DEPTH = 2
+
+
+def unit_label(name, parent_name, path):
+    """
+    How a unit is named outside its tree, from three columns of its row: the rule of
+    `Unit.label`, for rows read with values() or raw SQL. No query.
+    """
+    if parent_name and len(path or "") // SEGMENT - 1 >= LABELLED_FROM_DEPTH:
+        return f"{name}{LABEL_SEPARATOR}{parent_name}"
+    return name
+
+
 def path_upper_bound(path):
     """The smallest path that sorts after every path starting with `path`."""
     return str(int(path) + 1).zfill(len(path))
@@ -139,6 +158,15 @@ class UnitQuerySet(ScopedQuerySet):
     def with_depth(self):
         return self.annotate(tree_depth=Length("path") / SEGMENT - 1)
 
+    def sync_parent_names(self):
+        """
+        Set the parent name of these units from their parents, in one UPDATE: after
+        a write that went around `Unit.save` (a queryset update of names). Returns
+        the number of units updated.
+        """
+        parents = Unit.objects.filter(pk=models.OuterRef("parent_id")).values("name")[:1]
+        return self.filter(parent__isnull=False).update(parent_name=models.Subquery(parents))
+
 
 class PositionQuerySet(ScopedQuerySet):
     pass
@@ -195,10 +223,14 @@ class Unit(Versioned):
     )
     source = source_field()
     path = models.CharField(_("tree path"), max_length=255, unique=True, editable=False)
+    # The parent's name, copied so that a unit can be named with its parent (`label`)
+    # wherever it is listed, without a join or a query per row. Kept by save(): set
+    # from the parent on every save, and on the children when a unit is renamed.
+    parent_name = models.CharField(_("parent unit name"), max_length=255, blank=True, editable=False)
 
     objects = UnitQuerySet.as_manager()
-    # The path is derived from the parents, which the history already holds.
-    history = HistoricalRecords(excluded_fields=["path", "version"])
+    # The path and the parent's name are derived from the parents, which the history already holds.
+    history = HistoricalRecords(excluded_fields=["path", "parent_name", "version"])
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -241,32 +273,42 @@ class Unit(Versioned):
         ]
 
     def __str__(self):
-        return self.name
+        # Select boxes, autocomplete, history and messages name the unit this way.
+        return self.label
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "parent" not in update_fields and "parent_id" not in update_fields:
-            return super().save(*args, **kwargs)
+        renamed = self._renamed(update_fields)
         with transaction.atomic():
-            if self._state.adding or not self.path:
-                # The path needs the id, which the insert gives: insert with a
-                # placeholder that cannot clash, then set the real path.
-                self.path = f"new-{id(self)}-{self.code}"
+            if update_fields is not None and not {"parent", "parent_id"} & set(update_fields):
                 super().save(*args, **kwargs)
-                self.path = self._parent_path() + path_segment(self.pk)
-                Unit.objects.filter(pk=self.pk).update(path=self.path)
-            elif self.parent_id != getattr(self, "_loaded_parent_id", self.parent_id):
-                super().save(*args, **kwargs)
-                self._move_subtree()
             else:
-                super().save(*args, **kwargs)
+                parent_path, self.parent_name = self._parent_row()
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "parent_name"}
+                if self._state.adding or not self.path:
+                    # The path needs the id, which the insert gives: insert with a
+                    # placeholder that cannot clash, then set the real path.
+                    self.path = f"new-{id(self)}-{self.code}"
+                    super().save(*args, **kwargs)
+                    self.path = parent_path + path_segment(self.pk)
+                    Unit.objects.filter(pk=self.pk).update(path=self.path)
+                elif self.parent_id != getattr(self, "_loaded_parent_id", self.parent_id):
+                    super().save(*args, **kwargs)
+                    self._move_subtree(parent_path)
+                else:
+                    super().save(*args, **kwargs)
+            if renamed:
+                self.children.update(parent_name=self.name)
         self._loaded_parent_id = self.parent_id
+        self._loaded_name = self.name
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # Remembered so that save() knows when the unit moved in the tree.
+        # Remembered so that save() knows when the unit moved in the tree or was renamed.
         instance._loaded_parent_id = instance.__dict__.get("parent_id")
+        instance._loaded_name = instance.__dict__.get("name")
         return instance
 
     def validate_constraints(self, exclude=None):
@@ -297,6 +339,14 @@ class Unit(Versioned):
         """0 for the bloc committee, 1 for the units directly under it, and so on."""
         return len(self.path) // SEGMENT - 1
 
+    @property
+    def label(self):
+        """
+        The unit's name, with its parent's when it sits two levels or more under the
+        top unit: "Chi bộ Văn phòng — Đảng bộ Sở Y tế". Reads only the row itself.
+        """
+        return unit_label(self.name, self.parent_name, self.path)
+
     def subtree(self):
         return Unit.objects.for_subtree(self)
 
@@ -304,14 +354,21 @@ class Unit(Versioned):
         """True if this unit is `other` or sits somewhere under it."""
         return self.path.startswith(other.path)
 
-    def _parent_path(self):
+    def _parent_row(self):
+        """The parent's path and name, as stored (a parent object in memory may be stale)."""
         if not self.parent_id:
-            return ""
-        return Unit.objects.filter(pk=self.parent_id).values_list("path", flat=True).get()
+            return "", ""
+        return Unit.objects.filter(pk=self.parent_id).values_list("path", "name").get()
 
-    def _move_subtree(self):
+    def _renamed(self, update_fields):
+        if self._state.adding or (update_fields is not None and "name" not in update_fields):
+            return False
+        # A unit saved without having been read (its name unknown) updates its children too.
+        return getattr(self, "_loaded_name", None) != self.name
+
+    def _move_subtree(self, parent_path):
         old_path = Unit.objects.filter(pk=self.pk).values_list("path", flat=True).get()
-        new_path = self._parent_path() + path_segment(self.pk)
+        new_path = parent_path + path_segment(self.pk)
         if new_path.startswith(old_path):
             raise ValidationError(_("A unit cannot be moved under itself or its own sub-units."))
         Unit.objects.filter(path__gte=old_path, path__lt=path_upper_bound(old_path)).update(
@@ -428,7 +485,7 @@ class Official(Versioned):
             return _("Only a superuser may change the name and code of this official.")
         return _(
             "Only the bloc administrator or an editor of %(units)s may change the name and code of this official."
-        ) % {"units": ", ".join(unit.name for unit in units)}
+        ) % {"units": ", ".join(unit.label for unit in units)}
 
     def _free_code(self):
         base = slugify(ascii_fold(self.full_name)).upper()[:56] or "OFFICIAL"

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from tracker.imports.resources import TrackerResource
+from tracker.imports.resources import ShownField, TrackerResource
 from tracker.imports.widgets import (
     ChoiceWidget,
     CodeWidget,
@@ -17,6 +17,20 @@ from tracker.text import nfc
 
 from .models import MemberCount, Official, Position, Unit
 
+# Columns that name a row's unit for people reading the export: its code alone says
+# little, and its name alone is ambiguous (every committee has its "Chi bộ Văn phòng").
+UNIT_NAME_COLUMN = "Tên đơn vị"
+PARENT_NAME_COLUMN = "Đơn vị cấp trên"
+
+
+def unit_name_column():
+    return ShownField(UNIT_NAME_COLUMN, lambda row: row.unit.name)
+
+
+def parent_name_column():
+    """The name of the row's unit's parent, read from the unit row (no join)."""
+    return ShownField(PARENT_NAME_COLUMN, lambda row: row.unit.parent_name)
+
 
 class UnitResource(TrackerResource):
     code = fields.Field(attribute="code", column_name="Mã đơn vị", widget=TextWidget())
@@ -25,6 +39,7 @@ class UnitResource(TrackerResource):
     parent = fields.Field(
         attribute="parent", column_name="Mã đơn vị cấp trên", widget=CodeWidget(Unit, None, required=False)
     )
+    parent_name = ShownField(PARENT_NAME_COLUMN, lambda unit: unit.parent_name)
     host_agency = fields.Field(attribute="host_agency", column_name="Cơ quan", widget=TextWidget())
     is_active = fields.Field(attribute="is_active", column_name="Đang hoạt động", widget=YesNoWidget())
     note = fields.Field(attribute="note", column_name="Ghi chú", widget=TextWidget())
@@ -45,7 +60,7 @@ class UnitResource(TrackerResource):
 
     class Meta(TrackerResource.Meta):
         model = Unit
-        fields = ["code", "name", "kind", "parent", "host_agency", "is_active", "note"]
+        fields = ["code", "name", "kind", "parent", "parent_name", "host_agency", "is_active", "note"]
         export_order = fields
         import_id_fields = []
 
@@ -72,6 +87,8 @@ class UnitResource(TrackerResource):
 
 class MemberCountResource(TrackerResource):
     unit = fields.Field(attribute="unit", column_name="Mã đơn vị", widget=CodeWidget(Unit, None))
+    unit_name = unit_name_column()
+    parent_name = parent_name_column()
     year = fields.Field(attribute="year", column_name="Năm", widget=IntegerWidget(required=True))
     members = fields.Field(
         attribute="members", column_name="Số đảng viên", widget=IntegerWidget(required=True)
@@ -89,7 +106,7 @@ class MemberCountResource(TrackerResource):
     class Meta(TrackerResource.Meta):
         model = MemberCount
         use_bulk = True
-        fields = ["unit", "year", "members", "as_of"]
+        fields = ["unit", "unit_name", "parent_name", "year", "members", "as_of"]
         export_order = fields
         import_id_fields = []
 
@@ -156,6 +173,8 @@ class PositionResource(TrackerResource):
     official = OfficialField()
     full_name = fields.Field(column_name="Họ và tên", widget=TextWidget())
     unit = fields.Field(attribute="unit", column_name="Mã đơn vị", widget=CodeWidget(Unit, None))
+    unit_name = unit_name_column()
+    parent_name = parent_name_column()
     kind = fields.Field(attribute="kind", column_name="Loại chức vụ", widget=ChoiceWidget(Position.Kind))
     title = fields.Field(attribute="title", column_name="Chức vụ", widget=TextWidget())
     start_date = fields.Field(attribute="start_date", column_name="Từ ngày", widget=DateWidget())
@@ -175,7 +194,17 @@ class PositionResource(TrackerResource):
     class Meta(TrackerResource.Meta):
         model = Position
         use_bulk = True
-        fields = ["official", "full_name", "unit", "kind", "title", "start_date", "end_date"]
+        fields = [
+            "official",
+            "full_name",
+            "unit",
+            "unit_name",
+            "parent_name",
+            "kind",
+            "title",
+            "start_date",
+            "end_date",
+        ]
         export_order = fields
         import_id_fields = []
 

@@ -23,11 +23,14 @@ def unit_bulk_create_tree(*, units: list[Unit]) -> list[Unit]:
             raise ValueError("Some units' parents are neither saved nor in the list.")
         for unit in level:
             unit.path = f"new-{unit.code}"
+            # What save() would read from the parent row: the parent is in memory here.
+            unit.parent_name = unit.parent.name if unit.parent is not None else ""
         Unit.objects.bulk_create(level)
         for unit in level:
             parent_path = unit.parent.path if unit.parent is not None else ""
             unit.path = parent_path + path_segment(unit.pk)
             unit._loaded_parent_id = unit.parent_id
+            unit._loaded_name = unit.name
         Unit.objects.bulk_update(level, ["path"], batch_size=500)
         created = {id(unit) for unit in level}
         remaining = [unit for unit in remaining if id(unit) not in created]

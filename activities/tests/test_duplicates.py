@@ -39,11 +39,14 @@ class TestSessionForm:
         assert response.status_code == 200
         form = response.context["form"]
         assert form.duplicates == [existing]
-        assert form.duplicate_notice == "Chi bộ VP STP đã có buổi “Sinh hoạt định kỳ” ngày 25/01/2024:"
+        assert (
+            form.duplicate_notice
+            == "Chi bộ VP STP — Đảng bộ Sở Tư pháp đã có buổi “Sinh hoạt định kỳ” ngày 25/01/2024:"
+        )
         assert form.errors == {"not_duplicate": [ASK]}
         body = response.content.decode()
         link = (
-            f'<a href="/sessions/{existing.pk}/edit/">Sinh hoạt định kỳ — Chi bộ VP STP — 25/01/2024: '
+            f'<a href="/sessions/{existing.pk}/edit/">Sinh hoạt định kỳ — Chi bộ VP STP — Đảng bộ Sở Tư pháp — 25/01/2024: '
             "monthly 2024-01-25</a>"
         )
         assert link in body
@@ -62,7 +65,10 @@ class TestSessionForm:
         )
         form = response.context["form"]
         assert form.duplicates == [existing]
-        assert form.duplicate_notice == "Chi bộ VP STP đã có buổi sinh hoạt chuyên đề trong Quý I/2024:"
+        assert (
+            form.duplicate_notice
+            == "Chi bộ VP STP — Đảng bộ Sở Tư pháp đã có buổi sinh hoạt chuyên đề trong Quý I/2024:"
+        )
         # An undated thematic session in the same quarter is one too.
         response = client.post(
             "/sessions/new/",
@@ -135,7 +141,7 @@ class TestDelete:
 
         page = client.get(f"/sessions/{session.pk}/delete/")
         assert page.status_code == 200
-        assert "Xóa buổi sinh hoạt này của Chi bộ VP STP?" in page.content.decode()
+        assert "Xóa buổi sinh hoạt này của Chi bộ VP STP — Đảng bộ Sở Tư pháp?" in page.content.decode()
         assert StudySession.objects.filter(pk=session.pk).exists()  # asking deletes nothing
 
         response = client.post(f"/sessions/{session.pk}/delete/")
@@ -223,7 +229,7 @@ class TestImport:
         assert body.count("<strong>có thể trùng</strong>") == 4
         assert (
             f'<a href="/admin/activities/studysession/{monthly.pk}/change/">'
-            "Sinh hoạt định kỳ — Chi bộ VP STP — 25/01/2024: monthly 2024-01-25</a>"
+            "Sinh hoạt định kỳ — Chi bộ VP STP — Đảng bộ Sở Tư pháp — 25/01/2024: monthly 2024-01-25</a>"
         ) in body
         assert "<li>dòng 5 của tệp</li>" in body
         assert (

@@ -34,6 +34,8 @@ HEADERS = [
     "Kiểm điểm học tập và làm theo Bác",
     "Biên bản",
 ]
+# An export names each row's unit for people beside its code; the import ignores these.
+EXPORT_HEADERS = [HEADERS[0], "Tên đơn vị", "Đơn vị cấp trên", *HEADERS[1:]]
 IMPORT_URL = reverse("admin:activities_studysession_import")
 CONFIRM_URL = reverse("admin:activities_studysession_process_import")
 EXPORT_URL = reverse("admin:activities_studysession_export")
@@ -453,10 +455,11 @@ class TestExport:
         response = self.export(client, XLSX)
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(min_row=2, values_only=True))
-        topics = sorted(r[HEADERS.index("Chủ đề")] for r in rows)
+        assert [cell.value for cell in sheet[1]] == EXPORT_HEADERS
+        topics = sorted(r[EXPORT_HEADERS.index("Chủ đề")] for r in rows)
         assert topics == sorted(["'=1+1", "'+1", "'-1", "'@SUM(A1)"])
-        assert all(isinstance(r[HEADERS.index("Ngày")], datetime.datetime) for r in rows)
-        assert all(r[HEADERS.index("Số có mặt")] == 18 for r in rows)
+        assert all(isinstance(r[EXPORT_HEADERS.index("Ngày")], datetime.datetime) for r in rows)
+        assert all(r[EXPORT_HEADERS.index("Số có mặt")] == 18 for r in rows)
         csv_text = self.export(client, CSV).content.decode("utf-8-sig")
         assert "'=1+1" in csv_text and "01/02/2024" in csv_text
 
@@ -465,6 +468,31 @@ class TestExport:
         from tracker.imports.formats import neutralise
 
         assert [neutralise(v) for v in ["\tx", "\rx", "a=b", 5, None]] == ["'\tx", "'\rx", "a=b", 5, None]
+
+    def test_each_row_names_its_unit_and_the_units_parent_beside_the_code(self, client, alice, tree):
+        make_session(tree["STP-VP"], topic="Của chi bộ")
+        make_session(tree["STP"], topic="Của đảng bộ")
+        sheet = load_workbook(io.BytesIO(self.export(client, XLSX).content)).active
+        named = sorted(row[:3] for row in sheet.iter_rows(min_row=2, values_only=True))
+        assert named == [
+            ("STP", "Đảng bộ Sở Tư pháp", "Đảng bộ Khối các cơ quan tỉnh"),
+            ("STP-VP", "Chi bộ VP STP", "Đảng bộ Sở Tư pháp"),
+        ]
+
+    def test_a_changed_unit_name_in_the_file_is_ignored_not_imported(self, client, alice, tree):
+        session = make_session(tree["STP-VP"], topic="Có ngày")
+        workbook = load_workbook(io.BytesIO(self.export(client, XLSX).content))
+        workbook.active["B2"], workbook.active["C2"] = "Chi bộ khác", "Đảng bộ khác"
+        out = io.BytesIO()
+        workbook.save(out)
+        response = dry_run(client, SimpleUploadedFile("lai.xlsx", out.getvalue()), XLSX)
+        assert [r.import_type for r in response.context["result"].rows] == ["skip"]
+        session.unit.refresh_from_db()
+        assert (session.unit.name, session.unit.parent_name) == ("Chi bộ VP STP", "Đảng bộ Sở Tư pháp")
+
+    def test_the_blank_template_leaves_out_the_columns_for_reading(self, client, alice):
+        response = client.get(reverse("admin:activities_studysession_import_template", args=["csv"]))
+        assert response.content.decode("utf-8-sig").splitlines()[0] == ",".join(HEADERS)
 
     def test_round_trip_changes_nothing(self, client, alice, tree):
         make_session(tree["STP-VP"], topic="Có ngày")

@@ -63,9 +63,12 @@ class Columns:
     # Columns holding a percentage: a cell formatted as a percentage (0,9551 shown
     # as 95,51%) is read as the number shown.
     percentages: frozenset = frozenset()
+    # Columns an export writes for people to read (a unit's name beside its code):
+    # accepted in a file, so that an export imports back, but never asked for.
+    shown: tuple = ()
 
     def folded(self):
-        return {fold_header(name): name for name in self.names}
+        return {fold_header(name): name for name in (*self.names, *self.shown)}
 
     def listed(self):
         return ", ".join(self.names)

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.utils.translation import gettext as _
-from import_export import resources
+from import_export import fields, resources
 from import_export.results import InvalidRow, Result, RowResult
 
 from tracker.constraints import check_constraints_in_python
@@ -103,6 +103,18 @@ def key_part(value):
     return value
 
 
+class ShownField(fields.Field):
+    """
+    A column written for people to read, beside the code the import uses (a unit's
+    name and its parent's beside its code): the export writes it, the import accepts
+    the column and ignores it, so that an exported file imports back unchanged. The
+    blank template leaves it out.
+    """
+
+    def __init__(self, column_name, value):
+        super().__init__(column_name=column_name, readonly=True, dehydrate_method=value)
+
+
 class TrackerResource(resources.ModelResource):
     """
     A resource for one importing user: foreign keys by code within their units,
@@ -149,6 +161,9 @@ class TrackerResource(resources.ModelResource):
         fields = self.get_import_fields()
         return Columns(
             names=tuple(field.column_name for field in fields),
+            shown=tuple(
+                field.column_name for field in self.get_export_fields() if isinstance(field, ShownField)
+            ),
             required=self.required_columns(),
             percentages=frozenset(
                 field.column_name for field in fields if getattr(field.widget, "percent", False)
@@ -230,7 +245,9 @@ class TrackerResource(resources.ModelResource):
     def get_import_fields(self):
         # The library asks for these twice a row; they do not change during an import.
         if getattr(self, "_import_fields", None) is None:
-            self._import_fields = super().get_import_fields()
+            self._import_fields = [
+                field for field in super().get_import_fields() if not isinstance(field, ShownField)
+            ]
         return self._import_fields
 
     def get_instance(self, instance_loader, row):

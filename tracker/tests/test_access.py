@@ -218,8 +218,8 @@ def autocomplete(client, model_name, field_name, term=""):
 def test_unit_autocomplete_offers_only_own_subtree(client, world):
     client.force_login(world["users"]["alice"])
     assert autocomplete(client, "studysession", "unit") == [
-        "Chi bộ TT STP",
-        "Chi bộ VP STP",
+        "Chi bộ TT STP — Đảng bộ Sở Tư pháp",
+        "Chi bộ VP STP — Đảng bộ Sở Tư pháp",
         "Đảng bộ Sở Tư pháp",
     ]
     assert autocomplete(client, "studysession", "unit", "Kho") == []

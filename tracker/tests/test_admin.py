@@ -88,7 +88,8 @@ def test_changelist_filtered_by_subtree_and_searched(admin_client, tree, model):
 
 def test_search_typed_decomposed_finds_the_composed_name(admin_client, tree):
     response = admin_client.get(url(Unit, "changelist"), {"q": unicodedata.normalize("NFD", "Tư pháp")})
-    assert [unit.code for unit in response.context["cl"].result_list] == ["STP"]
+    # The committee by its name, its cells by their parent's name.
+    assert [unit.code for unit in response.context["cl"].result_list] == ["STP", "STP-VP", "STP-TT"]
 
 
 def test_subtree_filter_lists_exactly_the_subtree(admin_client, tree):
@@ -113,7 +114,11 @@ def test_unit_autocomplete_answers_with_matching_units(admin_client, tree):
         {"app_label": "activities", "model_name": "studysession", "field_name": "unit", "term": "kho bạc"},
     )
     assert response.status_code == 200
-    assert [item["text"] for item in response.json()["results"]] == ["Đảng bộ Kho bạc Nhà nước tỉnh"]
+    assert [item["text"] for item in response.json()["results"]] == [
+        "Đảng bộ Kho bạc Nhà nước tỉnh",
+        "Chi bộ 1 KBNN — Đảng bộ Kho bạc Nhà nước tỉnh",
+        "Chi bộ 2 KBNN — Đảng bộ Kho bạc Nhà nước tỉnh",
+    ]
     assert StudySession._meta.get_field("unit").remote_field.model is Unit
 
 

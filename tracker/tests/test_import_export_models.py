@@ -143,7 +143,8 @@ def test_a_good_model_with_two_evaluations_makes_two_rows_and_comes_back_unchang
     )
     content = export(client, Initiative, XLSX)
     sheet = load_workbook(io.BytesIO(content)).active
-    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    column = [cell.value for cell in sheet[1]].index("Tên mô hình")
+    titles = [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles.count(initiative.title) == 2
     _response, result = dry_run(client, Initiative, content, XLSX)
     assert {row.import_type for row in result.rows} == {"skip"}

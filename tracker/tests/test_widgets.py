@@ -23,7 +23,7 @@ def test_plain_select_writes_what_django_select_writes(tree, value):
     django_html = compact(str(form["unit"])).replace('"unit"', '"fast"').replace('"id_unit"', '"id_fast"')
     assert compact(str(form["fast"])) == django_html
     assert django_html.count("<option") == 9  # the empty choice and the 8 units
-    assert ("selected>Chi bộ TT STP</option>" in django_html) == bool(value)
+    assert ("selected>Chi bộ TT STP — Đảng bộ Sở Tư pháp</option>" in django_html) == bool(value)
 
 
 def test_plain_select_escapes_labels_and_values():

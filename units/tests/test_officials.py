@@ -20,7 +20,8 @@ from units.services import user_grant
 from units.tests.factories import make_official, make_position
 
 RULE_STP_VP = (
-    "Chỉ Quản trị đảng bộ hoặc người biên tập của Chi bộ VP STP mới được sửa họ tên và mã của cán bộ này."
+    "Chỉ Quản trị đảng bộ hoặc người biên tập của Chi bộ VP STP — Đảng bộ Sở Tư pháp "
+    "mới được sửa họ tên và mã của cán bộ này."
 )
 NEEDS_A_POSITION = "Cán bộ phải giữ ít nhất một chức vụ tại một trong các đơn vị của bạn."
 
