@@ -191,7 +191,7 @@ def study_section(page):
         rows=numbered(
             [
                 s.date.strftime("%d/%m/%Y") if s.date else s.period_label,
-                s.unit.name,
+                s.unit.label,
                 s.get_kind_display(),
                 s.topic,
                 attendance(s),
@@ -224,7 +224,7 @@ def initiatives_section(page):
     return Section(
         heading=INITIATIVES_HEADING,
         headers=["STT", "Đơn vị", "Mô hình", "Giai đoạn"],
-        rows=numbered([i.unit.name, i.title, i.get_status_display()] for i in page.initiatives),
+        rows=numbered([i.unit.label, i.title, i.get_status_display()] for i in page.initiatives),
         empty="Chưa có mô hình được đăng ký.",
     )
 
@@ -248,7 +248,7 @@ def outreach_section(page):
         heading=OUTREACH_HEADING,
         headers=["STT", "Ngày", "Đơn vị", "Hình thức", "Nội dung"],
         rows=numbered(
-            [o.published_on.strftime("%d/%m/%Y") if o.published_on else "Thường xuyên", o.unit.name]
+            [o.published_on.strftime("%d/%m/%Y") if o.published_on else "Thường xuyên", o.unit.label]
             + [o.get_channel_display(), o.title]
             for o in page.outreach
         ),
@@ -271,7 +271,7 @@ def exemplars_section(page):
         heading=EXEMPLARS_HEADING,
         headers=["STT", "Ngày", "Đơn vị", "Gương", "Việc làm"],
         rows=numbered(
-            [e.recognised_on.strftime("%d/%m/%Y"), e.unit.name, e.name, e.deed] for e in page.exemplars
+            [e.recognised_on.strftime("%d/%m/%Y"), e.unit.label, e.name, e.deed] for e in page.exemplars
         ),
         empty="Không có gương người tốt, việc tốt được ghi nhận trong quý.",
     )
@@ -335,7 +335,7 @@ def shortfalls_section(page):
                 if tally.missing
             ]
             if gaps:
-                lines.append(f"- {row.unit.name}: {'; '.join(gaps)}.")
+                lines.append(f"- {row.unit.label}: {'; '.join(gaps)}.")
     for figure in page.service_figures:
         if figure.rate_differs:
             lines.append(
@@ -345,7 +345,7 @@ def shortfalls_section(page):
     for figure in page.declared:
         if figure.difference:
             lines.append(
-                f"- {figure.unit.name}: báo cáo {figure.get_metric_display().lower()} là {amount(figure.value)}, "
+                f"- {figure.unit.label}: báo cáo {figure.get_metric_display().lower()} là {amount(figure.value)}, "
                 f"số ghi nhận trên hệ thống là {figure.logged} "
                 f"(chênh lệch {'+' if figure.difference > 0 else ''}{amount(figure.difference)})."
             )

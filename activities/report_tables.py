@@ -115,7 +115,7 @@ def history_table(points, root):
 
 def unit_quarter_tables(page):
     quarter, unit = page.quarter, page.unit
-    scope = f"{unit.name}, {quarter.label}"
+    scope = f"{unit.label}, {quarter.label}"
     sessions = Table(
         title=_("Sessions: %(scope)s") % {"scope": scope},
         headers=[
@@ -130,7 +130,7 @@ def unit_quarter_tables(page):
         ],
         rows=[
             [
-                s.unit.name,
+                s.unit.label,
                 s.get_kind_display(),
                 s.date or s.period_label,
                 s.topic,
@@ -148,7 +148,7 @@ def unit_quarter_tables(page):
         headers=[_("Unit"), _("Good model"), _("Stage"), _("Evaluations")],
         rows=[
             [
-                i.unit.name,
+                i.unit.label,
                 i.title,
                 i.get_status_display(),
                 "; ".join(
@@ -162,13 +162,13 @@ def unit_quarter_tables(page):
     outreach = Table(
         title=_("Outreach: %(scope)s") % {"scope": scope},
         headers=[_("Unit"), _("Channel"), _("Title"), _("Published on")],
-        rows=[[o.unit.name, o.get_channel_display(), o.title, o.published_on] for o in page.outreach],
+        rows=[[o.unit.label, o.get_channel_display(), o.title, o.published_on] for o in page.outreach],
         sheet=_("Outreach"),
     )
     exemplars = Table(
         title=_("Exemplars: %(scope)s") % {"scope": scope},
         headers=[_("Unit"), _("Person or collective"), _("Good deed"), _("Recognised on")],
-        rows=[[e.unit.name, e.name, e.deed, e.recognised_on] for e in page.exemplars],
+        rows=[[e.unit.label, e.name, e.deed, e.recognised_on] for e in page.exemplars],
         sheet=_("Exemplars"),
     )
     services = Table(
@@ -212,7 +212,7 @@ def unit_quarter_tables(page):
         ],
         rows=[
             [
-                f.unit.name,
+                f.unit.label,
                 f.get_metric_display(),
                 f.period_start,
                 f.period_end,

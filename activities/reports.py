@@ -47,7 +47,7 @@ from activities.models import (
     StudySession,
 )
 from tracker.periods import Quarter, QuarterOf, YearOf
-from units.models import SEGMENT, Unit, UnitKind, path_upper_bound
+from units.models import SEGMENT, Unit, UnitKind, path_upper_bound, unit_label
 
 PATH_LENGTH = Unit._meta.get_field("path").max_length
 
@@ -61,11 +61,19 @@ class UnitRow(NamedTuple):
     pk: int
     code: str
     name: str
+    parent_name: str
     kind: str
     path: str
     parent_id: int | None
     is_active: bool
 
+    @property
+    def label(self):
+        """The name with its parent's, as a unit is named outside its tree (Unit.label)."""
+        return unit_label(self.name, self.parent_name, self.path)
+
+
+PATH_COLUMN = UnitRow._fields.index("path")
 
 # A Figures is a flat list of counts, so that rolling a thousand units up the tree is
 # a thousand additions of two lists. Its layout: first what was recorded, in the order
@@ -245,7 +253,7 @@ MONTH_OF_DATE = {
 # columns after the unit's come in the order of Figures' recorded part; a unit
 # without records of a kind has zeros there.
 OVERVIEW_SQL = """
-SELECT u.id, u.code, u.name, u.kind, u.path, u.parent_id, u.is_active,
+SELECT u.id, u.code, u.name, u.parent_name, u.kind, u.path, u.parent_id, u.is_active,
        {recorded},
        s.thematic_date
 FROM {unit} u
@@ -403,7 +411,7 @@ def quarter_overview(root, quarter, *, today=None, rule_set=None):
     results = recorded_by_unit(root, quarter, rule_set)
     unit_columns = len(UnitRow._fields)
     thematic = RAW + rules.TRACKED_KINDS.index(SessionKind.THEMATIC)
-    top_length = min((len(result[4]) for result in results), default=0)
+    top_length = min((len(result[PATH_COLUMN]) for result in results), default=0)
     rows = {}
     for result in results:
         unit = UnitRow(*result[: unit_columns - 1], bool(result[unit_columns - 1]))

@@ -106,7 +106,7 @@ def test_the_sessions_table_holds_every_session_of_the_subtree_as_logged(client,
     expected = sorted(
         (
             s.date.strftime("%d/%m/%Y"),
-            s.unit.name,
+            f"{s.unit.name} — Đảng bộ Sở Tư pháp",  # named with its committee, as outside the tree
             s.get_kind_display(),
             s.topic,
             f"{s.attended}/{s.expected}" if s.attended is not None else "—",
@@ -130,9 +130,9 @@ def test_what_fell_short_names_the_units_and_the_figures(client, people, tree):
     # Every gap the sections above show: each month missed by each kind, the on-time
     # rate that its own numbers contradict, the declared figure that disagrees.
     assert shortfalls == [
-        "- Chi bộ TT STP: sinh hoạt chuyên đề: chưa tổ chức trong quý; sinh hoạt định kỳ: thiếu tháng 3; "
+        "- Chi bộ TT STP — Đảng bộ Sở Tư pháp: sinh hoạt chuyên đề: chưa tổ chức trong quý; sinh hoạt định kỳ: thiếu tháng 3; "
         "học tập sáng thứ Hai đầu tháng: thiếu tháng 1, 2, 3.",
-        "- Chi bộ 2 KBNN: học tập sáng thứ Hai đầu tháng: thiếu tháng 3.",
+        "- Chi bộ 2 KBNN — Đảng bộ Kho bạc Nhà nước tỉnh: học tập sáng thứ Hai đầu tháng: thiếu tháng 3.",
         "- Sở Tư pháp: tỷ lệ giải quyết hồ sơ đúng hạn báo cáo là 98,06%, tính lại từ số liệu là 98,99%.",
         f"- Chi bộ Ban Dân vận Tỉnh ủy: báo cáo {figure.get_metric_display().lower()} là 13, "
         "số ghi nhận trên hệ thống là 1 (chênh lệch -12).",
@@ -145,7 +145,7 @@ def test_the_printable_page_says_the_same(client, people):
         "ĐẢNG ỦY SỞ TƯ PHÁP",
         "ĐẢNG CỘNG SẢN VIỆT NAM",
         summary_text(),
-        "- Chi bộ TT STP: sinh hoạt chuyên đề: chưa tổ chức trong quý; sinh hoạt định kỳ: thiếu tháng 3; "
+        "- Chi bộ TT STP — Đảng bộ Sở Tư pháp: sinh hoạt chuyên đề: chưa tổ chức trong quý; sinh hoạt định kỳ: thiếu tháng 3; "
         "học tập sáng thứ Hai đầu tháng: thiếu tháng 1, 2, 3.",
         'href="?format=docx">Tải báo cáo (Word)</a>',
     ]:

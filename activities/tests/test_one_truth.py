@@ -57,14 +57,18 @@ def test_every_page_download_and_document_agrees_on_a_cell_behind(client, novemb
     home = client.get("/").content.decode()
     home_text = text_of(home)
     assert (
-        "Chi bộ TT STP : chậm thiếu tháng 10; còn 2 buổi phải tổ chức, buổi tới hạn 31/12/2026" in home_text
+        "Chi bộ TT STP — Đảng bộ Sở Tư pháp : chậm thiếu tháng 10; còn 2 buổi phải tổ chức, buổi tới hạn 31/12/2026"
+        in home_text
     )
     assert (
-        "Chi bộ TT STP : chậm thiếu tháng 10; còn 3 buổi phải tổ chức, buổi tới hạn 30/11/2026" in home_text
+        "Chi bộ TT STP — Đảng bộ Sở Tư pháp : chậm thiếu tháng 10; còn 3 buổi phải tổ chức, buổi tới hạn 30/11/2026"
+        in home_text
     )
     # On track: owes the rest by the dates, nothing missing.
-    assert "Chi bộ VP STP : còn 1 buổi phải tổ chức, buổi tới hạn 31/12/2026" in home_text
-    assert "Chi bộ VP STP : chậm" not in home_text
+    assert (
+        "Chi bộ VP STP — Đảng bộ Sở Tư pháp : còn 1 buổi phải tổ chức, buổi tới hạn 31/12/2026" in home_text
+    )
+    assert "Chi bộ VP STP — Đảng bộ Sở Tư pháp : chậm" not in home_text
 
     page = text_of(client.get("/units/STP-TT/2026/q4/").content.decode())
     assert "Sinh hoạt định kỳ 1/3 chậm : thiếu tháng 10 31/12/2026" in page
@@ -95,5 +99,5 @@ def test_every_page_download_and_document_agrees_on_a_cell_behind(client, novemb
     word = Document(io.BytesIO(client.get("/units/STP/2026/q4/report/?format=docx").content))
     shortfalls = [p.text for p in word.paragraphs if p.text.startswith("- Chi bộ")]
     assert shortfalls == [
-        "- Chi bộ TT STP: sinh hoạt định kỳ: thiếu tháng 10; học tập sáng thứ Hai đầu tháng: thiếu tháng 10."
+        "- Chi bộ TT STP — Đảng bộ Sở Tư pháp: sinh hoạt định kỳ: thiếu tháng 10; học tập sáng thứ Hai đầu tháng: thiếu tháng 10."
     ]
