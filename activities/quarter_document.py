@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone, translation
 
-from activities import reports, rules
+from activities import reports
 from activities.models import InitiativeStatus, ServiceFigure, StudySession
 from tracker.periods import Quarter
 from tracker.text import lowercase_first
@@ -329,13 +329,8 @@ def shortfalls_section(page):
     lines = []
     with translation.override("vi"):
         for row in page.overview.rows:
-            gaps = [
-                f"{lowercase_first(StudySession.Kind(kind).label)}: {rules.missing_text(tally.missing)}"
-                for kind, tally in row.own.tallies.items()
-                if tally.missing
-            ]
-            if gaps:
-                lines.append(f"- {row.unit.label}: {'; '.join(gaps)}.")
+            if row.own.behind_units:
+                lines.append(f"- {row.unit.label}: {row.gaps}.")
     for figure in page.service_figures:
         if figure.rate_differs:
             lines.append(

@@ -47,6 +47,7 @@ from activities.models import (
     StudySession,
 )
 from tracker.periods import Quarter, QuarterOf, YearOf
+from tracker.text import lowercase_first
 from units.models import SEGMENT, Unit, UnitKind, path_upper_bound, unit_label
 
 PATH_LENGTH = Unit._meta.get_field("path").max_length
@@ -149,6 +150,11 @@ class Tally:
         return self.standing.deadline if self.standing is not None else None
 
     @property
+    def label(self):
+        """The kind of session this tally follows, as users call it."""
+        return StudySession.Kind(rules.TRACKED_KINDS[self.kind]).label
+
+    @property
     def status_label(self):
         return rules.STATUS_LABELS[self.status]
 
@@ -220,6 +226,15 @@ class OverviewRow:
     @property
     def is_behind(self):
         return self.total.behind_units > 0
+
+    @property
+    def gaps(self):
+        """What the unit itself missed, in words: "sinh hoạt định kỳ: thiếu tháng 10; …"."""
+        return "; ".join(
+            f"{lowercase_first(tally.label)}: {tally.missing_text}"
+            for tally in self.own.tallies.values()
+            if tally.missing
+        )
 
 
 @dataclass

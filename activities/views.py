@@ -3,6 +3,8 @@ Staff pages: the home page, the quarter and year reports, one unit's quarter, an
 the short form to log a session. Every page is limited to the user's units.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from activities import charts, docx_report, report_tables, reports, rules
 from activities import quarter_document as documents
 from activities.forms import SessionForm
 from activities.models import StudySession
+from activities.overview import SORT_KEYS, Filters, behind_below, selected_rows, shown_rows
 from tracker.periods import Quarter
 from tracker.text import unit_slug
 from tracker.versioning import CHANGED_MESSAGE, RecordChanged
@@ -115,15 +118,17 @@ def still_due(overview):
 def quarter_report(request, year, quarter):
     quarter = quarter_or_404(year, quarter)
     root = chosen_root(request)
-    kinds = [kind for kind in request.GET.getlist("kind") if kind in UnitKind.values]
+    filters = Filters.from_query(request.GET)
     overview = reports.quarter_overview(root, quarter)
-    rows = [row for row in overview.rows if not kinds or row.unit.kind in kinds]
+    rows = selected_rows(overview.rows, filters)
     file_format = wanted_download(request)
     if file_format:
         table = report_tables.quarter_table(overview, rows, root)
         return report_tables.download(
             table, file_format, f"bao-cao-quy-{quarter.number}-{quarter.year}-{unit_slug(root)}"
         )
+    # The scope goes first in every link of the page, then the filters.
+    scope = f"unit={quote(root.code)}&" if root is not None and request.GET.get("unit") else ""
     return render(
         request,
         "activities/quarter_report.html",
@@ -132,8 +137,13 @@ def quarter_report(request, year, quarter):
             "root": root,
             "overview": overview,
             "rows": rows,
+            "shown_rows": shown_rows(rows, filters),
+            "filters": filters,
+            "scope": scope,
+            "links": overview_links(scope, filters),
+            "unit_url": unit_url_parts(quarter),
             "columns": report_columns(overview),
-            "kinds": kinds,
+            "kinds": filters.kinds,
             "kind_choices": UnitKind.choices,
             "subtrees": subtree_choices(request),
             "previous": quarter.previous(),
@@ -141,6 +151,31 @@ def quarter_report(request, year, quarter):
             "query": request.GET.urlencode(),
         },
     )
+
+
+def overview_links(scope, filters):
+    """The query strings the overview links to: sorting by each column, the behind units, opening."""
+    sort = {}
+    for key in SORT_KEYS:
+        ascending = filters.sort != key or filters.descending
+        sort[key] = scope + filters.query(sort=key if ascending else f"-{key}")
+    opened = set(filters.opened)
+    return {
+        "sort": sort,
+        "behind": scope + filters.query(behind="1", open=[], all=""),
+        "everything": scope + filters.query(behind="", q="", kind=[], open=[], all=""),
+        "all": scope + filters.query(all="1", open=[]),
+        "collapsed": scope + filters.query(all="", open=[]),
+        # ?open=CODE for a closed committee; for an open one, the codes without it.
+        "open": lambda code: scope + filters.query(open=[*filters.opened, code]),
+        "close": lambda code: scope + filters.query(open=[c for c in filters.opened if c != code]),
+        "is_open": lambda code: code in opened,
+    }
+
+
+def unit_url_parts(quarter):
+    """A unit's quarter page as the text before and after its code: one reverse() for a page of rows."""
+    return reverse("activities:unit-quarter", args=["~", quarter.year, quarter.number]).split("~")
 
 
 def report_columns(overview):
@@ -210,6 +245,7 @@ def unit_quarter(request, code, year, quarter):
             "unit": unit,
             "quarter": quarter,
             "row": page.row,
+            "behind_units": behind_below(page.overview),
             "columns": [
                 {**column, "tally": page.row.total.tallies[column["kind"]]}
                 for column in report_columns(page.overview)

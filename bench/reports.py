@@ -189,6 +189,45 @@ def cases(province, repeat, connection):
         fn(), baseline()  # warm the caches of both sides alike
         seconds, base = side_by_side(fn, baseline, repeat)
         results.append(Result(label, seconds, base, target, queries_of(fn, connection), note))
+    return results + page_cases(province, repeat, connection)
+
+
+def page_cases(province, repeat, connection):
+    """
+    The quarter overview as a bloc user receives it (view, template, response), with
+    committees collapsed (the default) and with every one of its rows shown, beside
+    the hand-written statement alone. No target of its own: the load test's is the
+    p95 of this page under load.
+    """
+    from django.test import Client
+    from django.utils import translation
+
+    from bench.__main__ import Result
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    client.force_login(province.superuser)
+    url = f"/reports/{QUARTER.year}/q{QUARTER.number}/"
+    results = []
+    for label, query in [("collapsed", ""), ("every row", "?all=1")]:
+
+        def page(query=query):
+            response = client.get(url + query)
+            assert response.status_code == 200
+            return response
+
+        rows = page().content.count(b"<tr")
+        seconds, base = side_by_side(page, lambda: hand_written(province.root, connection), repeat)
+        results.append(
+            Result(
+                f"quarter overview page, bloc, {label}",
+                seconds,
+                base,
+                None,
+                queries_of(page, connection),
+                f"{rows:,} table rows in the page",
+            )
+        )
+    translation.deactivate()
     return results
 
 

@@ -1,27 +1,38 @@
-from django import template
-from django.utils.safestring import mark_safe
+"""
+The report cells for Django templates: each renders the one Jinja2 macro of
+activities/jinja2/activities/_tally.html that the quarter overview uses too.
+"""
 
-from activities import report_html
+from django import template
+from django.template import engines
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 
-@register.simple_tag
-def overview_rows(rows, quarter):
-    return report_html.overview_rows(rows, quarter)
+def macros():
+    return engines["jinja2"].env.get_template("activities/_tally.html").module
 
 
 @register.simple_tag
 def figures_cells(figures):
     """Tallies, attendance, good models, outreach and exemplars of a unit or a total, as cells."""
-    return mark_safe(report_html.figures_cells(figures, report_html.Labels()))
+    return mark_safe(str(macros().figures_cells(figures)))
 
 
 @register.simple_tag
 def tally_cells(figures):
-    return mark_safe(report_html.tally_cells(figures, report_html.Labels()))
+    return mark_safe(str(macros().tally_cells(figures)))
 
 
 @register.simple_tag
 def attendance_rate(figures):
-    return report_html.Labels().rate(figures)
+    from tracker.jinja2 import percent
+
+    return percent(figures.attendance_rate)
+
+
+@register.simple_tag(takes_context=True)
+def jinja_include(context, name):
+    """A Jinja2 template rendered with this page's context: for the parts with a thousand rows."""
+    return mark_safe(engines["jinja2"].get_template(name).render(context.flatten(), context.get("request")))
