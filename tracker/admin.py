@@ -91,6 +91,10 @@ class FormFieldsMixin:
     error: text inputs refuse control characters, autocompletes survive a typed id.
     """
 
+    def get_action_choices(self, request, default_choices=None):
+        """The actions list opens on "— Chọn thao tác —", not Django's dashes."""
+        return super().get_action_choices(request, default_choices=[("", _("— Choose an action —"))])
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(formfield, forms.CharField):

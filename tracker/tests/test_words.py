@@ -47,7 +47,8 @@ def test_changelist_says_add_select_to_edit_filter_by_and_run(client, boss, tree
     assert "Đã chọn 0/1" in body
     assert "Thao tác:" in body
     assert ">Thực hiện</button>" in body
-    for old in ("Thêm vào", "để thay đổi", "0 của", "Hoạt động:", "Đi đến", "Bởi "):
+    assert '<option value="" selected>— Chọn thao tác —</option>' in body
+    for old in ("Thêm vào", "để thay đổi", "0 của", "Hoạt động:", "Đi đến", "Bởi ", "---------"):
         assert old not in body, old
 
 
