@@ -103,17 +103,6 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
             return "date"
         return None
 
-    def clean_date(self):
-        day = self.cleaned_data.get("date")
-        today = timezone.localdate()
-        if day is not None and day > today:
-            raise forms.ValidationError(
-                _("This day has not come yet (today is %(today)s): log a session once it has been held.")
-                % {"today": today.strftime("%d/%m/%Y")},
-                code="future",
-            )
-        return day
-
     def link_to(self, session):
         """Where the user corrects an existing session, if they may."""
         if not self.user.has_perm("activities.change_studysession"):
@@ -124,53 +113,12 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.check_period(cleaned)
         theme = cleaned.get("theme")
         if theme is not None and not cleaned.get("topic"):
             # A thematic session's topic is its theme unless the unit names it otherwise.
             cleaned["topic"] = theme.title
         self.check_duplicates(cleaned)
         return cleaned
-
-    def check_period(self, cleaned):
-        """
-        An undated session in a quarter still to come is refused; so is a theme of
-        another period than the session's (a year's theme fits each of its quarters).
-        """
-        day = cleaned.get("date")
-        if day is not None:
-            period = Quarter.of(day)
-        elif cleaned.get("year") and cleaned.get("quarter"):
-            try:
-                period = Quarter(cleaned["year"], int(cleaned["quarter"]))
-            except ValueError:
-                return
-            if period.start > timezone.localdate():
-                self.add_error(
-                    "quarter", _("This quarter has not come yet: log a session once it has been held.")
-                )
-                return
-        else:
-            return
-        theme = cleaned.get("theme")
-        if theme is None or (theme.year == period.year and theme.quarter in (None, period.number)):
-            return
-        if theme.quarter is None:
-            message = _(
-                "This theme is for the year %(theme_year)s, the session is in %(period)s: choose a theme of that quarter or of its year."
-            )
-        else:
-            message = _(
-                "This theme is for %(theme_period)s, the session is in %(period)s: choose a theme of that quarter or of its year."
-            )
-        self.add_error(
-            "theme",
-            forms.ValidationError(
-                message
-                % {"theme_year": theme.year, "theme_period": theme.period_label, "period": period.label},
-                code="other_period",
-            ),
-        )
 
     def _post_clean(self):
         super()._post_clean()

@@ -364,6 +364,59 @@ class StudySession(Versioned):
             )
         if self.attended is not None and self.expected is not None and self.attended > self.expected:
             raise ValidationError({"attended": _("Attendance cannot exceed the number expected.")})
+        self.check_period()
+
+    def check_period(self):
+        """
+        A session is logged once held: a day to come, or an undated quarter to come, is
+        refused; so is a theme of another period than the session's (a year's theme fits
+        each of its quarters). Kept here, so that the staff form, the admin and the
+        import all keep it.
+        """
+        today = timezone.localdate()
+        if self.date is not None:
+            if self.date > today:
+                raise ValidationError(
+                    {
+                        "date": ValidationError(
+                            _(
+                                "This day has not come yet (today is %(today)s): log a session once it has been held."
+                            )
+                            % {"today": today.strftime("%d/%m/%Y")},
+                            code="future",
+                        )
+                    }
+                )
+            period = Quarter.of(self.date)
+        else:
+            try:
+                period = Quarter(self.year, int(self.quarter))
+            except (TypeError, ValueError):
+                return
+            if period.start > today:
+                raise ValidationError(
+                    {"quarter": _("This quarter has not come yet: log a session once it has been held.")}
+                )
+        theme = self.theme if self.theme_id is not None else None
+        if theme is None or (theme.year == period.year and theme.quarter in (None, period.number)):
+            return
+        if theme.quarter is None:
+            message = _(
+                "This theme is for the year %(theme_year)s, the session is in %(period)s: choose a theme of that quarter or of its year."
+            )
+        else:
+            message = _(
+                "This theme is for %(theme_period)s, the session is in %(period)s: choose a theme of that quarter or of its year."
+            )
+        raise ValidationError(
+            {
+                "theme": ValidationError(
+                    message
+                    % {"theme_year": theme.year, "theme_period": theme.period_label, "period": period.label},
+                    code="other_period",
+                )
+            }
+        )
 
     def set_period_from_date(self):
         if self.date is not None:

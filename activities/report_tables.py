@@ -10,7 +10,7 @@ __all__ = ["download", "quarter_table", "year_table", "history_table", "unit_qua
 
 
 def scope_name(root):
-    return root.name if root is not None else _("whole bloc")
+    return root.label if root is not None else _("whole bloc")
 
 
 def tally_headers():
@@ -65,7 +65,7 @@ def quarter_table(overview, rows, root):
     for row in rows:
         indent = "    " * row.depth
         date = row.thematic_date if not row.has_children else None
-        above = names.get(row.unit.parent_id, "")
+        above = names.get(row.unit.parent_id, row.unit.parent_name)
         lines.append([row.unit.code, indent + row.unit.name, above, date, *figures_cells(row.total)])
     totals = [_("Total"), scope_name(root), None, None, *figures_cells(overview.total)]
     title = _("Study and follow Ho Chi Minh: %(quarter)s, %(scope)s") % {

@@ -10,6 +10,8 @@ from django.contrib.admin import helpers, widgets
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Subquery
+from django.db.models.functions import Substr
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -23,7 +25,7 @@ from tracker.constraints import DuplicateLinksMixin
 from tracker.periods import QUARTER_CHOICES
 from tracker.text import nfc, refuse_controls
 from tracker.versioning import CHANGED_MESSAGE, RecordChanged, VersionedForm
-from units.models import ALL, SEGMENT, Unit, scope_of, unit_label
+from units.models import ALL, SEGMENT, Membership, Unit, scope_of, unit_label
 
 
 def is_key(field, value):
@@ -369,8 +371,13 @@ class AdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
-        # The top unit's own name (blocs were renamed in 2025 and may be again).
-        top = Unit.objects.filter(parent__isnull=True).values_list("name", flat=True).first()
+        # The name of the user's own top unit (blocs were renamed in 2025 and may be
+        # again; one instance may serve several); the first one for a user without a unit.
+        own_top = Membership.objects.filter(user_id=request.user.pk).annotate(
+            top=Substr("unit__path", 1, SEGMENT)
+        )
+        tops = Unit.objects.filter(parent__isnull=True).order_by("path").values_list("name", flat=True)
+        top = tops.filter(path=Subquery(own_top.values("top")[:1])).first() or tops.first()
         context = {"title": top or gettext("Site administration"), **(extra_context or {})}
         return super().index(request, context)
 

@@ -553,8 +553,8 @@ class TestPermissions:
         assert list(codes.iter_rows(values_only=True)) == [
             ("Mã đơn vị", "Tên đơn vị", "Mã cán bộ", "Họ và tên"),
             ("STP", "Đảng bộ Sở Tư pháp", chair.code, "Phạm Thị Kim Chung"),
-            ("STP-VP", "Chi bộ VP STP", None, None),
-            ("STP-TT", "Chi bộ TT STP", None, None),
+            ("STP-VP", "Chi bộ VP STP — Đảng bộ Sở Tư pháp", None, None),
+            ("STP-TT", "Chi bộ TT STP — Đảng bộ Sở Tư pháp", None, None),
         ]
         rules = {str(v.sqref): (v.type, v.formula1) for v in data.data_validations.dataValidation}
         assert rules == {

@@ -162,7 +162,12 @@ def test_quarter_report_downloads_as_csv_for_the_users_subtree(client, people):
     ]
     assert "KBNN" not in text
     assert lines[0][2] == "Thuộc"
-    assert [line[2] for line in lines[1:4]] == ["", "Đảng bộ Sở Tư pháp", "Đảng bộ Sở Tư pháp"]
+    # Each row names what it belongs to, the report's own top unit too.
+    assert [line[2] for line in lines[1:4]] == [
+        "Đảng bộ Khối các cơ quan tỉnh",
+        "Đảng bộ Sở Tư pháp",
+        "Đảng bộ Sở Tư pháp",
+    ]
     assert lines[-1][4:14] == [
         "1", "2", "1/2 đơn vị đạt (chậm)", "5", "6", "1/2 đơn vị đạt (chậm)", "3", "6",
         "1/2 đơn vị đạt (chậm)", "90,00",

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from units.models import Official, Unit
+from units.models import Official, Unit, unit_label
 
 from .formats import neutralise
 from .widgets import ChoiceWidget, CodeWidget, YesNoWidget
@@ -27,7 +27,12 @@ class ImportTemplate:
         self.resource = resource
         self.fields = resource.get_import_fields()
         self.headers = [field.column_name for field in self.fields]
-        self.units = list(Unit.objects.visible_to(user).order_by("path").values_list("code", "name", "kind"))
+        self.units = [
+            (code, unit_label(name, parent_name, path), kind)
+            for code, name, parent_name, path, kind in Unit.objects.visible_to(user)
+            .order_by("path")
+            .values_list("code", "name", "parent_name", "path", "kind")
+        ]
         self.officials = list(
             Official.objects.filter(positions__unit__in=Unit.objects.visible_to(user))
             .distinct()
