@@ -87,6 +87,19 @@ class AdminForm(DuplicateLinksMixin, VersionedForm):
     """The form of every project admin: versioned, and a natural-key clash links to the record."""
 
 
+EMPTY_CHOICE = _("— Choose —")
+
+
+def name_empty_choice(formfield):
+    """A list's empty choice reads "— Chọn —", not Django's "---------"."""
+    if isinstance(formfield, forms.ModelChoiceField) and formfield.empty_label is not None:
+        formfield.empty_label = EMPTY_CHOICE
+    elif isinstance(formfield, forms.ChoiceField):
+        choices = list(formfield.choices)
+        if choices and choices[0][0] in ("", None) and str(choices[0][1]).strip("-") == "":
+            formfield.choices = [(choices[0][0], EMPTY_CHOICE), *choices[1:]]
+
+
 class FormFieldsMixin:
     """
     Every admin form field (model admins and inlines) answers bad input with its own
@@ -105,6 +118,7 @@ class FormFieldsMixin:
             # A number chosen from a list (a quarter) left empty is None, not "", which
             # no integer column takes; the model then says what is missing.
             formfield.empty_value = None
+        name_empty_choice(formfield)
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

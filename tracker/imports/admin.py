@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
+from tracker.admin import name_empty_choice
 from tracker.text import file_slug
 from units.models import Unit, scope_of
 
@@ -37,6 +38,12 @@ UNEXPECTED_ROW_ERROR = gettext_lazy(
     "this row could not be imported because of an error in the application; it has been logged for "
     "the administrator"
 )
+
+
+class TrackerExportForm(ExportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_empty_choice(self.fields["format"])
 
 
 class TrackerImportForm(ImportForm):
@@ -55,6 +62,7 @@ class TrackerImportForm(ImportForm):
         super().__init__(formats, resources, **kwargs)
         self.resource_classes = resources
         self.user = user
+        name_empty_choice(self.fields["format"])
 
     def clean(self):
         cleaned = super().clean()
@@ -98,7 +106,7 @@ class TrackerImportExportMixin(ImportExportMixin):
     import_form_class = TrackerImportForm
     import_template_name = "tracker/import.html"
     # Always every column: an export is meant to come back as an import.
-    export_form_class = ExportForm
+    export_form_class = TrackerExportForm
     from_encoding = "utf-8"
 
     def get_import_resource_kwargs(self, request, **kwargs):

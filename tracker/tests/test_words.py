@@ -221,3 +221,18 @@ def test_index_reads_the_same_number_of_queries_whatever_the_tree(
     populate(tree, 20)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(reverse("admin:index"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "admin:activities_studysession_add",
+        "admin:units_position_add",
+        "admin:activities_studysession_import",
+        "admin:activities_studysession_export",
+    ],
+)
+def test_lists_open_on_a_named_empty_choice_not_dashes(client, boss, tree, path):
+    body = page(client, boss, reverse(path))
+    assert "— Chọn —</option>" in body
+    assert "---" not in body
