@@ -117,7 +117,11 @@ def quarter_document(unit, quarter: Quarter, today: datetime.date | None = None)
         place_and_date=f"{settings.REPORT_PLACE}, {vietnamese_date(today)}",
         title="BÁO CÁO",
         summary=f"Kết quả thực hiện Kết luận số 01-KL/TW, {quarter.label[0].lower()}{quarter.label[1:]}",
-        sections=[*sections, service_section(page), shortfalls_section(page)],
+        sections=[
+            *sections,
+            service_section(page),
+            shortfalls_section(page, by_unit_under=unit.kind == Unit.Kind.BLOC),
+        ],
         recipients=recipients(unit),
         on_behalf_of=on_behalf_of(unit),
         signer_title=settings.REPORT_SIGNER_TITLE.upper(),
@@ -324,12 +328,28 @@ def service_section(page):
     )
 
 
-def shortfalls_section(page):
-    """Every shortfall the sections above show: months or quarters missed, rates and figures that disagree."""
+def shortfalls_section(page, by_unit_under=False):
+    """
+    Every shortfall the sections above show: months or quarters missed, rates and figures
+    that disagree. The bloc's report, whose tables give one row per unit under it, counts
+    the units behind under each of those units the same way; the others name each unit.
+    """
     lines = []
     with translation.override("vi"):
-        for row in page.overview.rows:
-            if row.own.behind_units:
+        rows = children(page) if by_unit_under else page.overview.rows
+        for row in rows:
+            if by_unit_under and row.has_children and row.total.behind_units:
+                kinds = "; ".join(
+                    f"{lowercase_first(tally.label)}: {number(tally.units_behind)}"
+                    for tally in row.total.tallies.values()
+                    if tally.units_behind
+                )
+                owing = max(tally.units_due for tally in row.total.tallies.values())
+                lines.append(
+                    f"- {row.unit.label}: {number(row.total.behind_units)}/{number(owing)} "
+                    f"đơn vị chậm tiến độ ({kinds})."
+                )
+            elif row.own.behind_units:
                 lines.append(f"- {row.unit.label}: {row.gaps}.")
     for figure in page.service_figures:
         if figure.rate_differs:
