@@ -234,7 +234,7 @@ def unit_quarter(request, code, year, quarter):
         return report_tables.download(
             tables[0],
             file_format,
-            f"bao-cao-quy-{quarter.number}-{quarter.year}-{unit_slug(unit)}",
+            f"chi-tiet-quy-{quarter.number}-{quarter.year}-{unit_slug(unit)}",
             *tables[1:],
         )
     return render(

@@ -253,7 +253,8 @@ class TrackerImportExportMixin(ImportExportMixin):
             raise PermissionDenied
         resource = self.get_import_resource_classes(request)[0](user=request.user)
         template = ImportTemplate(resource, request.user)
-        name = f"mau-nhap-{self.opts.model_name}"
+        with translation.override("vi"):
+            name = file_slug("mau nhap", str(self.model._meta.verbose_name))
         if file_format == "csv":
             out = io.StringIO()
             writer = csv.writer(out, lineterminator="\r\n")

@@ -133,7 +133,7 @@ def test_report_downloads_name_the_unit(client, boss, tree):
     response = client.get("/reports/2024/?format=csv")
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-nam-2024-bloc.csv"'
     response = client.get("/units/STP-VP/2024/q1/?format=csv")
-    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-quy-1-2024-stp-vp.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="chi-tiet-quy-1-2024-stp-vp.csv"'
 
 
 def index_groups(body):
@@ -236,3 +236,11 @@ def test_lists_open_on_a_named_empty_choice_not_dashes(client, boss, tree, path)
     body = page(client, boss, reverse(path))
     assert "— Chọn —</option>" in body
     assert "---" not in body
+
+
+def test_import_templates_are_named_in_vietnamese(client, boss, tree):
+    client.force_login(boss)
+    response = client.get(reverse("admin:activities_studysession_import_template", args=["xlsx"]))
+    assert response["Content-Disposition"] == 'attachment; filename="mau-nhap-buoi-sinh-hoat.xlsx"'
+    response = client.get(reverse("admin:units_official_import_template", args=["csv"]))
+    assert response["Content-Disposition"] == 'attachment; filename="mau-nhap-can-bo.csv"'
