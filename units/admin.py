@@ -4,7 +4,7 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +50,8 @@ class UnitAdmin(TrackerImportExportMixin, BaseAdmin):
         # Indent by depth so the changelist reads as the tree it is.
         return "\u2003" * unit.depth + unit.name
 
-    @admin.display(description=_("parent unit"), ordering="parent__path")
+    # A top unit (no parent) first on every database (PostgreSQL puts NULL last).
+    @admin.display(description=_("parent unit"), ordering=F("parent__path").asc(nulls_first=True))
     def parent_unit(self, unit):
         # The parent's name is on the unit's own row: no join, no query per row.
         return unit.parent_name or "—"
