@@ -1,0 +1,124 @@
+"""
+The four journeys of issue 17, walked in a real browser as their users would:
+
+1. a cell secretary logs a session on a phone, then corrects it;
+2. a committee clerk imports sessions from the template at an office PC;
+3. bloc staff find the units behind, open a committee and download its XLSX and Word report;
+4. each role opens the admin and sees only its own groups, models and units.
+
+Each page is measured and photographed at 390 and 1366 px (e2e-screenshots/journey-*.png):
+the document is never wider than the viewport. "Today" is 27/11/2026 (the server runs in
+the test's process, so patching timezone.localdate reaches it).
+"""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from activities.models import StudySession
+from e2e.conftest import PASSWORD, SCREENSHOTS, log_in
+from e2e.test_phone import MEASURE
+from units.models import Role
+from units.services import user_grant
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TODAY = datetime.date(2026, 11, 27)
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+@pytest.fixture
+def november(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
+    return TODAY
+
+
+def look(page, name):
+    """The page as it stands, at 390 and 1366 px: never wider than the viewport; photographed."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    current = page.viewport_size
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        found = page.evaluate(MEASURE)
+        assert found["scroll"] <= found["inner"], (
+            f"{name} at {viewport['width']} px: the page is {found['scroll']} px wide"
+        )
+        page.screenshot(path=SCREENSHOTS / f"journey-{name}-{viewport['width']}.png", full_page=True)
+    page.set_viewport_size(current)
+
+
+# 1. A cell secretary on a phone ---------------------------------------------------------
+
+
+def test_a_cell_secretary_logs_and_corrects_a_session_on_a_phone(page, live_server, people, november):
+    user_grant(username="cecil", unit_code="STP-TT", role=Role.UNIT_EDITOR, password=PASSWORD)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, "cecil")
+    look(page, "1-home")
+
+    # What is still due comes first: no October meeting, the month named; the deadline.
+    expect(page.locator("h1")).to_have_text("Chi bộ TT STP — Quý IV/2026")
+    expect(page.locator("p.lead")).to_have_text("Tình hình đến ngày 27/11/2026.")
+    due = page.locator("ul.due li")
+    expect(due).to_have_text(
+        [
+            "Chi bộ TT STP — Đảng bộ Sở Tư pháp: còn 1 buổi phải tổ chức, buổi tới hạn 31/12/2026",
+            "Chi bộ TT STP — Đảng bộ Sở Tư pháp: chậm thiếu tháng 10; còn 3 buổi phải tổ chức, buổi tới hạn 30/11/2026",
+            "Chi bộ TT STP — Đảng bộ Sở Tư pháp: chậm thiếu tháng 10; còn 3 buổi phải tổ chức, buổi tới hạn 30/11/2026",
+        ]
+    )
+    expect(page.locator("p.due-summary")).to_have_text(
+        [
+            "0 đơn vị chậm · 1 đơn vị còn phải tổ chức",
+            "1 đơn vị chậm · 1 đơn vị còn phải tổ chức",
+            "1 đơn vị chậm · 1 đơn vị còn phải tổ chức",
+        ]
+    )
+    log_button = page.locator("p.primary-action").get_by_role("link", name="Ghi buổi sinh hoạt")
+    # On the phone the button is on the first screen, above the list of what is due.
+    assert log_button.bounding_box()["y"] + log_button.bounding_box()["height"] <= PHONE["height"]
+    assert log_button.bounding_box()["y"] < due.first.bounding_box()["y"]
+
+    log_button.click()
+    page.wait_for_url(f"{live_server.url}/sessions/new/")
+    expect(page.locator("#id_unit option:checked")).to_have_text("Chi bộ TT STP — Đảng bộ Sở Tư pháp")
+    expect(page.locator("#id_date")).to_have_attribute("type", "date")
+    expect(page.locator("#id_date")).to_have_attribute("max", "2026-11-27")
+    look(page, "1-session-new")
+    page.select_option("#id_kind", label="Sinh hoạt định kỳ")
+    page.fill("#id_date", "2026-11-20")  # the date picker's value, whatever order it shows
+    expect(page.locator("#id_date")).to_have_value("2026-11-20")
+    expect(page.locator("[data-quarter-of-date]")).to_have_text("→ Quý IV/2026")
+    page.fill("#id_topic", "Sinh hoạt tháng 11")
+    page.fill("#id_attended", "12")
+    page.fill("#id_expected", "15")
+    page.get_by_role("button", name="Lưu").click()
+
+    # The unit's quarter page: one of three monthly meetings, still behind for October.
+    page.wait_for_url(f"{live_server.url}/units/STP-TT/2026/q4/")
+    standing = page.locator("table.standing tbody tr")
+    expect(standing.nth(1).locator("th, td")).to_have_text(["Sinh hoạt định kỳ", "1/3", "chậm: thiếu tháng 10", "31/12/2026"])
+    sessions = page.locator("table.report").nth(1).locator("tbody tr")
+    expect(sessions).to_have_count(1)
+    expect(sessions.first.locator("td")).to_have_text(
+        ["20/11/2026", "Chi bộ TT STP — Đảng bộ Sở Tư pháp", "Sinh hoạt định kỳ", "Sinh hoạt tháng 11", "12/15", "—", "Sửa"]
+    )
+    look(page, "1-unit-quarter-logged")
+
+    # A wrong attendance: corrected from the same row.
+    sessions.first.get_by_role("link", name="Sửa").click()
+    logged = StudySession.objects.get(unit__code="STP-TT", date=datetime.date(2026, 11, 20))
+    page.wait_for_url(f"{live_server.url}/sessions/{logged.pk}/edit/")
+    expect(page.locator("#id_attended")).to_have_value("12")
+    expect(page.locator("#id_date")).to_have_value("2026-11-20")
+    look(page, "1-session-edit")
+    page.fill("#id_attended", "14")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(f"{live_server.url}/units/STP-TT/2026/q4/")
+    expect(sessions.first.locator("td").nth(4)).to_have_text("14/15")
+    expect(standing.nth(1).locator("th, td")).to_have_text(["Sinh hoạt định kỳ", "1/3", "chậm: thiếu tháng 10", "31/12/2026"])
+    look(page, "1-unit-quarter-corrected")
+    logged.refresh_from_db()
+    assert (logged.attended, logged.expected, logged.kind) == (14, 15, StudySession.Kind.MONTHLY)
