@@ -14,6 +14,7 @@ the test's process, so patching timezone.localdate reaches it).
 import datetime
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from activities.models import StudySession
@@ -122,3 +123,96 @@ def test_a_cell_secretary_logs_and_corrects_a_session_on_a_phone(page, live_serv
     look(page, "1-unit-quarter-corrected")
     logged.refresh_from_db()
     assert (logged.attended, logged.expected, logged.kind) == (14, 15, StudySession.Kind.MONTHLY)
+
+
+# 2. A committee clerk at an office PC ---------------------------------------------------
+
+
+def filled_template(template, path, rows):
+    """The downloaded template, its example row replaced by the clerk's rows."""
+    workbook = load_workbook(template)
+    data = workbook["Dữ liệu"]
+    data.delete_rows(2)
+    for values in rows:
+        data.append(values)
+    workbook.save(path)
+    return path
+
+
+def session_row(unit, kind, day, topic, attended, expected):
+    return [unit, kind, day, None, topic, "Trực tiếp", None, attended, expected, "Có", "Không", None]
+
+
+def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server, people, november, tmp_path):
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, "alice")  # the clerk of Đảng bộ Sở Tư pháp
+    page.goto(f"{live_server.url}/admin/")
+    look(page, "2-admin-index")
+    page.get_by_role("link", name="Buổi sinh hoạt", exact=True).click()
+    page.get_by_role("link", name="Nhập dữ liệu").click()
+    page.wait_for_url(f"{live_server.url}/admin/activities/studysession/import/")
+    look(page, "2-import")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tệp mẫu Excel (.xlsx)").click()
+    assert download.value.suggested_filename == "mau-nhap-studysession.xlsx"
+    template = tmp_path / "mau.xlsx"
+    download.value.save_as(template)
+    workbook = load_workbook(template)
+    assert workbook.sheetnames == ["Dữ liệu", "Mã", "Hướng dẫn"]
+    headers, example = workbook["Dữ liệu"].iter_rows(min_row=1, max_row=2, values_only=True)
+    assert headers == (
+        "Mã đơn vị", "Loại buổi", "Ngày", "Quý", "Chủ đề", "Hình thức", "Mã người chủ trì", "Số có mặt",
+        "Số được triệu tập", "Tự phê bình và phê bình", "Kiểm điểm học tập và làm theo Bác", "Biên bản",
+    )  # fmt: skip
+    assert example[:3] == ("STP-VP", "Sinh hoạt chuyên đề", "05/02/2024")  # a cell of the clerk's own
+    codes = [row[:2] for row in workbook["Mã"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert codes == [("STP", "Đảng bộ Sở Tư pháp"), ("STP-VP", "Chi bộ VP STP"), ("STP-TT", "Chi bộ TT STP")]
+
+    october = session_row("STP-TT", "Sinh hoạt định kỳ", "28/10/2026", "Sinh hoạt tháng 10", 11, 15)
+    monday = session_row("STP-TT", "Học tập sáng thứ Hai đầu tháng", "31/11/2026", "Thứ Hai tháng 11", 12, 15)
+    page.set_input_files("#id_import_file", filled_template(template, tmp_path / "sai.xlsx", [october, monday]))
+    page.select_option("#id_format", label="xlsx")
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+
+    # The counts at the top; the error beside its row (as numbered in the spreadsheet) and column.
+    expect(page.locator("ul.import-counts li")).to_have_text(
+        ["Dòng mới: 1", "Dòng thay đổi: 0", "Dòng không đổi: 0", "Dòng có lỗi: 1"]
+    )
+    errors = page.locator("table.import-preview tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors.first.locator("td").nth(0)).to_have_text("3")
+    expect(errors.first.locator("td.errors li")).to_have_text(["Ngày: “31/11/2026” không phải là ngày. Hãy ghi ngày/tháng/năm, ví dụ 05/02/2024."])
+    expect(page.locator("input[name=confirm]")).to_have_count(0)
+    look(page, "2-import-errors")
+
+    monday[2] = "02/11/2026"
+    page.set_input_files("#id_import_file", filled_template(template, tmp_path / "dung.xlsx", [october, monday]))
+    page.select_option("#id_format", label="xlsx")
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    expect(page.locator("ul.import-counts li")).to_have_text(
+        ["Dòng mới: 2", "Dòng thay đổi: 0", "Dòng không đổi: 0", "Dòng có lỗi: 0"]
+    )
+    preview = page.locator("table.import-preview tbody tr")
+    expect(preview).to_have_count(2)
+    expect(preview.nth(1)).to_contain_text("02/11/2026")
+    look(page, "2-import-preview")
+    assert not StudySession.objects.filter(date__year=2026).exists()  # the preview wrote nothing
+
+    confirm = page.locator("input[name=confirm]")
+    expect(confirm).to_have_count(2)  # at the top and at the bottom of the preview
+    confirm.last.click()
+    page.wait_for_url(f"{live_server.url}/admin/activities/studysession/")
+    expect(page.locator("ul.messagelist li.success")).to_have_text(
+        "Đã nhập xong: 2 thêm mới, 0 cập nhật, 0 xóa và 0 không đổi (buổi sinh hoạt)."
+    )
+    look(page, "2-changelist-imported")
+    rows = page.locator("#result_list tbody tr")
+    columns = "th, td:not(.action-checkbox)"
+    expect(rows.nth(0).locator(columns)).to_have_text(
+        ["Chi bộ TT STP — Đảng bộ Sở Tư pháp", "Học tập sáng thứ Hai đầu tháng", "02/11/2026", "Thứ Hai tháng 11", "12", "15", "80,0%"]
+    )
+    expect(rows.nth(1).locator(columns)).to_have_text(
+        ["Chi bộ TT STP — Đảng bộ Sở Tư pháp", "Sinh hoạt định kỳ", "28/10/2026", "Sinh hoạt tháng 10", "11", "15", "73,3%"]
+    )
+    assert StudySession.objects.filter(unit__code="STP-TT", date__year=2026).count() == 2
