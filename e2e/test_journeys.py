@@ -14,6 +14,7 @@ the test's process, so patching timezone.localdate reaches it).
 import datetime
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -216,3 +217,105 @@ def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server,
         ["Chi bộ TT STP — Đảng bộ Sở Tư pháp", "Sinh hoạt định kỳ", "28/10/2026", "Sinh hoạt tháng 10", "11", "15", "73,3%"]
     )
     assert StudySession.objects.filter(unit__code="STP-TT", date__year=2026).count() == 2
+
+
+# 3. Bloc staff reading the province -----------------------------------------------------
+
+
+@pytest.fixture
+def autumn(people, tree, november):
+    """Quarter IV/2026 to 27/11: every cell on track but two, each missing its October."""
+    from activities.tests.reportdata import session
+
+    kind = StudySession.Kind
+    for code in ("STP-VP", "KBNN-1", "KBNN-2", "BDV"):
+        for day in (datetime.date(2026, 10, 28), datetime.date(2026, 11, 25)):
+            session(tree[code], kind.MONTHLY, day)
+        session(tree[code], kind.THEMATIC, datetime.date(2026, 10, 15), "Về văn hóa", 18, 20)
+    for code in ("STP-VP", "KBNN-1", "BDV"):
+        session(tree[code], kind.FIRST_MONDAY, datetime.date(2026, 10, 5))
+    for code in ("STP-VP", "KBNN-1", "KBNN-2", "BDV"):
+        session(tree[code], kind.FIRST_MONDAY, datetime.date(2026, 11, 2))
+    session(tree["STP-TT"], kind.MONTHLY, datetime.date(2026, 11, 20))  # none in October
+    user_grant(username="carol", unit_code="BLOC", role=Role.BLOC_VIEWER, password=PASSWORD)
+    return tree
+
+
+def overview_units(page):
+    return page.locator("table.overview tbody th[scope=row] > a:first-child").all_inner_texts()
+
+
+def test_bloc_staff_find_the_units_behind_and_download_a_committee(page, live_server, autumn, tmp_path):
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, "carol")
+    look(page, "3-home")
+    page.get_by_role("link", name="Báo cáo Quý IV/2026").click()
+    page.wait_for_url(f"{live_server.url}/reports/2026/q4/")
+    look(page, "3-quarter-report")
+    page.get_by_role("link", name="2 đơn vị chậm: xem danh sách").click()
+    assert overview_units(page) == [
+        "Đảng bộ Khối các cơ quan tỉnh",
+        "Đảng bộ Sở Tư pháp",
+        "Chi bộ TT STP",
+        "Đảng bộ Kho bạc Nhà nước tỉnh",
+        "Chi bộ 2 KBNN",
+    ]
+    look(page, "3-quarter-report-behind")
+    expect(page.locator("p.selection")).to_contain_text("Đang hiện 5 dòng: các đơn vị chậm và đảng bộ cấp trên của chúng.")
+    expect(page.locator("#u-STP-TT").locator("td")).to_have_text(
+        ["—", "0/1", "1/3 thiếu tháng 10 CHẬM", "0/3 thiếu tháng 10 CHẬM", "—", "0 / 0 / 0 / 0", "0", "0"],
+        use_inner_text=True,  # as shown: the flag in capitals, below the count
+    )
+    expect(page.locator("#u-KBNN-2").locator("td")).to_have_text(
+        ["15/10/2026", "1/1", "2/3", "1/3 thiếu tháng 10 CHẬM", "90,00%", "0 / 0 / 0 / 0", "0", "0"],
+        use_inner_text=True,
+    )
+
+    page.get_by_label("Tìm đơn vị").fill("tt stp")
+    page.get_by_role("button", name="Xem").click()
+    assert overview_units(page) == ["Đảng bộ Khối các cơ quan tỉnh", "Đảng bộ Sở Tư pháp", "Chi bộ TT STP"]
+    expect(page.locator("p.selection")).to_have_text(
+        "Đang hiện 3 dòng: các đơn vị chậm và đảng bộ cấp trên của chúng; "
+        "các đơn vị có tên hoặc mã chứa “tt stp”. Hiện tất cả đơn vị"
+    )
+    look(page, "3-quarter-report-search")
+    page.locator("table.overview").get_by_role("link", name="Đảng bộ Sở Tư pháp", exact=True).click()
+
+    # The committee's page names its cell behind, with its parent and the months missed.
+    page.wait_for_url(f"{live_server.url}/units/STP/2026/q4/")
+    expect(page.locator("section.behind-units h2")).to_have_text("1 đơn vị trực thuộc chậm")
+    expect(page.locator("section.behind-units li")).to_have_text(
+        [
+            "Chi bộ TT STP — Đảng bộ Sở Tư pháp: sinh hoạt định kỳ: thiếu tháng 10; "
+            "học tập sáng thứ Hai đầu tháng: thiếu tháng 10"
+        ]
+    )
+    look(page, "3-committee-quarter")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải báo cáo (Word)").click()
+    assert download.value.suggested_filename == "bao-cao-quy-4-2026-stp.docx"
+    download.value.save_as(tmp_path / "bao-cao.docx")
+    paragraphs = [p.text for p in Document(tmp_path / "bao-cao.docx").paragraphs]
+    shortfalls = paragraphs[paragraphs.index("VI. HẠN CHẾ, TỒN TẠI") + 1 :]
+    assert [line for line in shortfalls if line] == [
+        "- Chi bộ TT STP — Đảng bộ Sở Tư pháp: sinh hoạt định kỳ: thiếu tháng 10; "
+        "học tập sáng thứ Hai đầu tháng: thiếu tháng 10."
+    ]
+
+    # The committee's figures with a row per cell: the quarter report for its subtree.
+    page.locator("main").get_by_role("link", name="Báo cáo quý").click()
+    page.wait_for_url(f"{live_server.url}/reports/2026/q4/?unit=STP")
+    look(page, "3-committee-overview")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải Excel (XLSX)").click()
+    assert download.value.suggested_filename == "bao-cao-quy-4-2026-stp.xlsx"
+    download.value.save_as(tmp_path / "tong-hop.xlsx")
+    sheet = load_workbook(tmp_path / "tong-hop.xlsx").active
+    assert sheet["A1"].value == "Học tập và làm theo Bác: Quý IV/2026, Đảng bộ Sở Tư pháp"
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert list(rows) == ["STP", "STP-VP", "STP-TT", "Số đơn vị đạt / số đơn vị phải tổ chức", "Tổng cộng"]
+    assert rows["STP-TT"][1:3] == ("    Chi bộ TT STP", "Đảng bộ Sở Tư pháp")
+    assert rows["STP-TT"][4:13] == (
+        0, 1, "chưa đến hạn", 1, 3, "chậm: thiếu tháng 10", 0, 3, "chậm: thiếu tháng 10"
+    )  # fmt: skip
+    assert rows["STP"][9] == "1/2 đơn vị đạt (chậm)"
