@@ -101,11 +101,21 @@ def test_a_cell_secretary_logs_and_corrects_a_session_on_a_phone(page, live_serv
     # The unit's quarter page: one of three monthly meetings, still behind for October.
     page.wait_for_url(f"{live_server.url}/units/STP-TT/2026/q4/")
     standing = page.locator("table.standing tbody tr")
-    expect(standing.nth(1).locator("th, td")).to_have_text(["Sinh hoạt định kỳ", "1/3", "chậm: thiếu tháng 10", "31/12/2026"])
+    expect(standing.nth(1).locator("th, td")).to_have_text(
+        ["Sinh hoạt định kỳ", "1/3", "chậm: thiếu tháng 10", "31/12/2026"]
+    )
     sessions = page.locator("table.report").nth(1).locator("tbody tr")
     expect(sessions).to_have_count(1)
     expect(sessions.first.locator("td")).to_have_text(
-        ["20/11/2026", "Chi bộ TT STP — Đảng bộ Sở Tư pháp", "Sinh hoạt định kỳ", "Sinh hoạt tháng 11", "12/15", "—", "Sửa"]
+        [
+            "20/11/2026",
+            "Chi bộ TT STP — Đảng bộ Sở Tư pháp",
+            "Sinh hoạt định kỳ",
+            "Sinh hoạt tháng 11",
+            "12/15",
+            "—",
+            "Sửa",
+        ]
     )
     look(page, "1-unit-quarter-logged")
 
@@ -120,7 +130,9 @@ def test_a_cell_secretary_logs_and_corrects_a_session_on_a_phone(page, live_serv
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(f"{live_server.url}/units/STP-TT/2026/q4/")
     expect(sessions.first.locator("td").nth(4)).to_have_text("14/15")
-    expect(standing.nth(1).locator("th, td")).to_have_text(["Sinh hoạt định kỳ", "1/3", "chậm: thiếu tháng 10", "31/12/2026"])
+    expect(standing.nth(1).locator("th, td")).to_have_text(
+        ["Sinh hoạt định kỳ", "1/3", "chậm: thiếu tháng 10", "31/12/2026"]
+    )
     look(page, "1-unit-quarter-corrected")
     logged.refresh_from_db()
     assert (logged.attended, logged.expected, logged.kind) == (14, 15, StudySession.Kind.MONTHLY)
@@ -172,7 +184,9 @@ def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server,
 
     october = session_row("STP-TT", "Sinh hoạt định kỳ", "28/10/2026", "Sinh hoạt tháng 10", 11, 15)
     monday = session_row("STP-TT", "Học tập sáng thứ Hai đầu tháng", "31/11/2026", "Thứ Hai tháng 11", 12, 15)
-    page.set_input_files("#id_import_file", filled_template(template, tmp_path / "sai.xlsx", [october, monday]))
+    page.set_input_files(
+        "#id_import_file", filled_template(template, tmp_path / "sai.xlsx", [october, monday])
+    )
     page.select_option("#id_format", label="xlsx")
     page.get_by_role("button", name="Kiểm tra tệp").click()
 
@@ -183,12 +197,16 @@ def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server,
     errors = page.locator("table.import-preview tbody tr")
     expect(errors).to_have_count(1)
     expect(errors.first.locator("td").nth(0)).to_have_text("3")
-    expect(errors.first.locator("td.errors li")).to_have_text(["Ngày: “31/11/2026” không phải là ngày. Hãy ghi ngày/tháng/năm, ví dụ 05/02/2024."])
+    expect(errors.first.locator("td.errors li")).to_have_text(
+        ["Ngày: “31/11/2026” không phải là ngày. Hãy ghi ngày/tháng/năm, ví dụ 05/02/2024."]
+    )
     expect(page.locator("input[name=confirm]")).to_have_count(0)
     look(page, "2-import-errors")
 
     monday[2] = "02/11/2026"
-    page.set_input_files("#id_import_file", filled_template(template, tmp_path / "dung.xlsx", [october, monday]))
+    page.set_input_files(
+        "#id_import_file", filled_template(template, tmp_path / "dung.xlsx", [october, monday])
+    )
     page.select_option("#id_format", label="xlsx")
     page.get_by_role("button", name="Kiểm tra tệp").click()
     expect(page.locator("ul.import-counts li")).to_have_text(
@@ -211,10 +229,26 @@ def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server,
     rows = page.locator("#result_list tbody tr")
     columns = "th, td:not(.action-checkbox)"
     expect(rows.nth(0).locator(columns)).to_have_text(
-        ["Chi bộ TT STP — Đảng bộ Sở Tư pháp", "Học tập sáng thứ Hai đầu tháng", "02/11/2026", "Thứ Hai tháng 11", "12", "15", "80,0%"]
+        [
+            "Chi bộ TT STP — Đảng bộ Sở Tư pháp",
+            "Học tập sáng thứ Hai đầu tháng",
+            "02/11/2026",
+            "Thứ Hai tháng 11",
+            "12",
+            "15",
+            "80,0%",
+        ]
     )
     expect(rows.nth(1).locator(columns)).to_have_text(
-        ["Chi bộ TT STP — Đảng bộ Sở Tư pháp", "Sinh hoạt định kỳ", "28/10/2026", "Sinh hoạt tháng 10", "11", "15", "73,3%"]
+        [
+            "Chi bộ TT STP — Đảng bộ Sở Tư pháp",
+            "Sinh hoạt định kỳ",
+            "28/10/2026",
+            "Sinh hoạt tháng 10",
+            "11",
+            "15",
+            "73,3%",
+        ]
     )
     assert StudySession.objects.filter(unit__code="STP-TT", date__year=2026).count() == 2
 
@@ -261,7 +295,9 @@ def test_bloc_staff_find_the_units_behind_and_download_a_committee(page, live_se
         "Chi bộ 2 KBNN",
     ]
     look(page, "3-quarter-report-behind")
-    expect(page.locator("p.selection")).to_contain_text("Đang hiện 5 dòng: các đơn vị chậm và đảng bộ cấp trên của chúng.")
+    expect(page.locator("p.selection")).to_contain_text(
+        "Đang hiện 5 dòng: các đơn vị chậm và đảng bộ cấp trên của chúng."
+    )
     expect(page.locator("#u-STP-TT").locator("td")).to_have_text(
         ["—", "0/1", "1/3 thiếu tháng 10 CHẬM", "0/3 thiếu tháng 10 CHẬM", "—", "0 / 0 / 0 / 0", "0", "0"],
         use_inner_text=True,  # as shown: the flag in capitals, below the count
@@ -319,3 +355,96 @@ def test_bloc_staff_find_the_units_behind_and_download_a_committee(page, live_se
         0, 1, "chưa đến hạn", 1, 3, "chậm: thiếu tháng 10", 0, 3, "chậm: thiếu tháng 10"
     )  # fmt: skip
     assert rows["STP"][9] == "1/2 đơn vị đạt (chậm)"
+
+
+# 4. Each role in the admin --------------------------------------------------------------
+
+RECORDS = [
+    "Buổi sinh hoạt",
+    "Mô hình hay, cách làm tiêu biểu",
+    "Đánh giá",
+    "Tuyên truyền",
+    "Gương người tốt, việc tốt",
+]
+FIGURES = ["Số liệu báo cáo", "Kết quả giải quyết thủ tục hành chính", "Số đảng viên"]
+EDITORS_INDEX = [("Ghi nhận hoạt động", RECORDS), ("Số liệu", FIGURES), ("Danh mục", ["Cán bộ", "Chức vụ"])]
+# The groups and models of /admin/, and the units whose sessions the changelist shows.
+ROLES = {
+    "cecil": (EDITORS_INDEX, ["Chi bộ TT STP — Đảng bộ Sở Tư pháp"]),
+    "alice": (EDITORS_INDEX, ["Chi bộ TT STP — Đảng bộ Sở Tư pháp", "Chi bộ VP STP — Đảng bộ Sở Tư pháp"]),
+    "carol": (
+        EDITORS_INDEX,
+        [
+            "Chi bộ 1 KBNN — Đảng bộ Kho bạc Nhà nước tỉnh",
+            "Chi bộ 2 KBNN — Đảng bộ Kho bạc Nhà nước tỉnh",
+            "Chi bộ Ban Dân vận Tỉnh ủy",
+            "Chi bộ TT STP — Đảng bộ Sở Tư pháp",
+            "Chi bộ VP STP — Đảng bộ Sở Tư pháp",
+        ],
+    ),
+    "boss": (
+        [
+            ("Ghi nhận hoạt động", RECORDS),
+            ("Số liệu", FIGURES),
+            ("Danh mục", ["Cán bộ", "Chức vụ", "Tổ chức đảng", "Văn bản chỉ đạo", "Chuyên đề", "Nguồn"]),
+            ("Người dùng và vai trò", ["Người sử dụng"]),
+        ],
+        [
+            "Chi bộ 1 KBNN — Đảng bộ Kho bạc Nhà nước tỉnh",
+            "Chi bộ 2 KBNN — Đảng bộ Kho bạc Nhà nước tỉnh",
+            "Chi bộ Ban Dân vận Tỉnh ủy",
+            "Chi bộ TT STP — Đảng bộ Sở Tư pháp",
+            "Chi bộ VP STP — Đảng bộ Sở Tư pháp",
+        ],
+    ),
+}
+ADMIN_GROUPS = """
+() => [...document.querySelectorAll("#content-main .module")].map((module) => [
+  module.querySelector("caption").textContent.trim(),
+  [...module.querySelectorAll("th[scope=row]")].map((cell) => cell.textContent.trim()),
+])
+"""
+
+
+@pytest.mark.parametrize("who", list(ROLES))
+def test_each_role_sees_its_own_admin(page, live_server, people, who):
+    user_grant(username="cecil", unit_code="STP-TT", role=Role.UNIT_EDITOR, password=PASSWORD)
+    user_grant(username="carol", unit_code="BLOC", role=Role.BLOC_VIEWER, password=PASSWORD)
+    groups, units = ROLES[who]
+    page.set_viewport_size(PHONE if who == "cecil" else DESKTOP)
+    log_in(page, live_server, who)
+    page.goto(f"{live_server.url}/admin/")
+    assert [tuple(group) for group in page.evaluate(ADMIN_GROUPS)] == groups
+    look(page, f"4-{who}-admin-index")
+
+    page.locator("#content-main").get_by_role("link", name="Buổi sinh hoạt", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/admin/activities/studysession/")
+    shown = page.locator("#result_list tbody tr th").all_inner_texts()
+    assert sorted(set(shown)) == units
+    assert (
+        len(shown)
+        == StudySession.objects.filter(unit__name__in=[name.split(" — ")[0] for name in units]).count()
+    )
+    look(page, f"4-{who}-sessions")
+
+
+def test_a_cell_editor_cannot_open_another_units_records(page, live_server, people):
+    user_grant(username="cecil", unit_code="STP-TT", role=Role.UNIT_EDITOR, password=PASSWORD)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, "cecil")
+    neighbours = StudySession.objects.filter(unit__code="STP-VP").order_by("pk").first()
+
+    # The admin answers as if the record did not exist, in Vietnamese, and shows nothing of it.
+    page.goto(f"{live_server.url}/admin/activities/studysession/{neighbours.pk}/change/")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    expect(page.locator("ul.messagelist li")).to_have_text(
+        f"Buổi sinh hoạt với ID “{neighbours.pk}” không tồn tại. Có lẽ nó đã bị xóa?"
+    )
+    look(page, "4-cecil-admin-other-record")
+
+    # The staff pages: the neighbour's quarter page and its session's form are not found.
+    for path in ("/units/STP-VP/2024/q1/", f"/sessions/{neighbours.pk}/edit/"):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 404
+        expect(page.locator("h1")).to_have_text("Không tìm thấy trang")
+    look(page, "4-cecil-not-found")
