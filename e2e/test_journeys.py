@@ -104,6 +104,8 @@ def test_a_cell_secretary_logs_and_corrects_a_session_on_a_phone(page, live_serv
     expect(standing.nth(1).locator("th, td")).to_have_text(
         ["Sinh hoạt định kỳ", "1/3", "chậm: thiếu tháng 10", "31/12/2026"]
     )
+    # The standing fits the phone: its deadlines are read without scrolling the table.
+    assert page.locator("table.standing").evaluate("table => table.scrollWidth <= table.clientWidth")
     sessions = page.locator("table.report").nth(1).locator("tbody tr")
     expect(sessions).to_have_count(1)
     expect(sessions.first.locator("td")).to_have_text(
