@@ -153,7 +153,7 @@ def test_a_session_logged_on_a_phone_with_the_date_picker(page, live_server, sta
     log_in(page, live_server, "cecil")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/sessions/new/")
-    expect(page.locator("#id_unit option:checked")).to_have_text("Chi bộ TT STP")
+    expect(page.locator("#id_unit option:checked")).to_have_text("Chi bộ TT STP — Đảng bộ Sở Tư pháp")
     expect(page.locator("details.unknown-date")).not_to_have_attribute("open", "")
     expect(page.locator("#id_year")).to_be_hidden()
     page.get_by_text("Không nhớ ngày?").click()
