@@ -61,7 +61,7 @@ def test_a_cell_secretary_logs_and_corrects_a_session_on_a_phone(page, live_serv
     look(page, "1-home")
 
     # What is still due comes first: no October meeting, the month named; the deadline.
-    expect(page.locator("h1")).to_have_text("Chi bộ TT STP — Quý IV/2026")
+    expect(page.locator("h1")).to_have_text("Chi bộ TT STP — Đảng bộ Sở Tư pháp — Quý IV/2026")
     expect(page.locator("p.lead")).to_have_text("Tình hình đến ngày 27/11/2026.")
     due = page.locator("ul.due li")
     expect(due).to_have_text(
@@ -108,16 +108,10 @@ def test_a_cell_secretary_logs_and_corrects_a_session_on_a_phone(page, live_serv
     assert page.locator("table.standing").evaluate("table => table.scrollWidth <= table.clientWidth")
     sessions = page.locator("table.report").nth(1).locator("tbody tr")
     expect(sessions).to_have_count(1)
+    # A cell's own page: the date heads each row (a card on a phone); no unit column.
+    expect(sessions.first.locator("th")).to_have_text("20/11/2026")
     expect(sessions.first.locator("td")).to_have_text(
-        [
-            "20/11/2026",
-            "Chi bộ TT STP — Đảng bộ Sở Tư pháp",
-            "Sinh hoạt định kỳ",
-            "Sinh hoạt tháng 11",
-            "12/15",
-            "—",
-            "Sửa",
-        ]
+        ["Sinh hoạt định kỳ", "Sinh hoạt tháng 11", "12/15", "—", "Sửa"]
     )
     look(page, "1-unit-quarter-logged")
 
@@ -131,7 +125,7 @@ def test_a_cell_secretary_logs_and_corrects_a_session_on_a_phone(page, live_serv
     page.fill("#id_attended", "14")
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(f"{live_server.url}/units/STP-TT/2026/q4/")
-    expect(sessions.first.locator("td").nth(4)).to_have_text("14/15")
+    expect(sessions.first.locator("td").nth(2)).to_have_text("14/15")
     expect(standing.nth(1).locator("th, td")).to_have_text(
         ["Sinh hoạt định kỳ", "1/3", "chậm: thiếu tháng 10", "31/12/2026"]
     )
@@ -170,7 +164,7 @@ def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server,
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Tệp mẫu Excel (.xlsx)").click()
-    assert download.value.suggested_filename == "mau-nhap-studysession.xlsx"
+    assert download.value.suggested_filename == "mau-nhap-buoi-sinh-hoat.xlsx"
     template = tmp_path / "mau.xlsx"
     download.value.save_as(template)
     workbook = load_workbook(template)
@@ -182,7 +176,11 @@ def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server,
     )  # fmt: skip
     assert example[:3] == ("STP-VP", "Sinh hoạt chuyên đề", "05/02/2024")  # a cell of the clerk's own
     codes = [row[:2] for row in workbook["Mã"].iter_rows(min_row=2, values_only=True) if row[0]]
-    assert codes == [("STP", "Đảng bộ Sở Tư pháp"), ("STP-VP", "Chi bộ VP STP"), ("STP-TT", "Chi bộ TT STP")]
+    assert codes == [
+        ("STP", "Đảng bộ Sở Tư pháp"),
+        ("STP-VP", "Chi bộ VP STP — Đảng bộ Sở Tư pháp"),
+        ("STP-TT", "Chi bộ TT STP — Đảng bộ Sở Tư pháp"),
+    ]
 
     october = session_row("STP-TT", "Sinh hoạt định kỳ", "28/10/2026", "Sinh hoạt tháng 10", 11, 15)
     monday = session_row("STP-TT", "Học tập sáng thứ Hai đầu tháng", "31/11/2026", "Thứ Hai tháng 11", 12, 15)
