@@ -370,7 +370,15 @@ FIGURES = ["Số liệu báo cáo", "Kết quả giải quyết thủ tục hàn
 EDITORS_INDEX = [("Ghi nhận hoạt động", RECORDS), ("Số liệu", FIGURES), ("Danh mục", ["Cán bộ", "Chức vụ"])]
 # The groups and models of /admin/, and the units whose sessions the changelist shows.
 ROLES = {
-    "cecil": (EDITORS_INDEX, ["Chi bộ TT STP — Đảng bộ Sở Tư pháp"]),
+    # A cell keeps no agency's service figures: its index leaves them out.
+    "cecil": (
+        [
+            ("Ghi nhận hoạt động", RECORDS),
+            ("Số liệu", ["Số liệu báo cáo", "Số đảng viên"]),
+            ("Danh mục", ["Cán bộ", "Chức vụ"]),
+        ],
+        ["Chi bộ TT STP — Đảng bộ Sở Tư pháp"],
+    ),
     "alice": (EDITORS_INDEX, ["Chi bộ TT STP — Đảng bộ Sở Tư pháp", "Chi bộ VP STP — Đảng bộ Sở Tư pháp"]),
     "carol": (
         EDITORS_INDEX,
@@ -438,7 +446,8 @@ def test_a_cell_editor_cannot_open_another_units_records(page, live_server, peop
     page.goto(f"{live_server.url}/admin/activities/studysession/{neighbours.pk}/change/")
     page.wait_for_url(f"{live_server.url}/admin/")
     expect(page.locator("ul.messagelist li")).to_have_text(
-        f"Buổi sinh hoạt với ID “{neighbours.pk}” không tồn tại. Có lẽ nó đã bị xóa?"
+        f"Không tìm thấy buổi sinh hoạt số {neighbours.pk} trong các đơn vị của bạn: "
+        "bản ghi đã bị xóa, hoặc thuộc đơn vị khác."
     )
     look(page, "4-cecil-admin-other-record")
 

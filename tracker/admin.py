@@ -376,6 +376,8 @@ TASK_GROUPS = [
 # Shared lists a unit's staff pick from (in the forms' autocompletes) and read on the
 # report pages, but never keep: listed only for those who may change them.
 KEPT_BY_THE_TOP_UNIT = {"units.unit", "activities.directive", "activities.theme", "activities.source"}
+# An agency's figures, reported by its committee: a cell's own people never keep them.
+NOT_KEPT_BY_A_CELL = {"activities.servicefigure"}
 
 
 class AdminSite(admin.AdminSite):
@@ -406,11 +408,13 @@ class AdminSite(admin.AdminSite):
                 models[f"{opts.app_label}.{opts.model_name}"] = model
         groups = []
         index_url = reverse("admin:index", current_app=self.name)
+        scope = scope_of(request.user)
+        in_a_cell = isinstance(scope, Unit) and scope.kind in (Unit.Kind.CELL, Unit.Kind.GRASSROOTS_CELL)
         for slug, name, members in TASK_GROUPS:
             shown = []
             for key in members:
                 model = models.pop(key, None)
-                if model is None:
+                if model is None or (in_a_cell and key in NOT_KEPT_BY_A_CELL):
                     continue
                 perms = model["perms"]
                 if key in KEPT_BY_THE_TOP_UNIT and not (perms["add"] or perms["change"] or perms["delete"]):

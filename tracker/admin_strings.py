@@ -58,6 +58,7 @@ MISSING_IN_DJANGO_VI = [
 # Translated by Django, but unnaturally: "Thêm vào …", "Hoạt động: … Đi đến" (which
 # clashes with the campaign's "hoạt động"), "Bởi …" for a filter, "0 của 100 được chọn".
 POOR_IN_DJANGO_VI = [
+    gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
     gettext_noop("Add %(name)s"),
     gettext_noop("Add"),
     gettext_noop("Add another %(verbose_name)s"),
