@@ -90,7 +90,7 @@ class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
     @admin.display(description=_("attendance rate"))
     def attendance(self, session):
         rate = session.attendance_rate
-        return "—" if rate is None else f"{number_format(rate, 1)}%"
+        return "—" if rate is None else f"{number_format(rate, 2)}%"
 
 
 class EvaluationInline(ScopedInline):

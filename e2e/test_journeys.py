@@ -236,7 +236,7 @@ def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server,
             "Thứ Hai tháng 11",
             "12",
             "15",
-            "80,0%",
+            "80,00%",
         ]
     )
     expect(rows.nth(1).locator(columns)).to_have_text(
@@ -247,7 +247,7 @@ def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server,
             "Sinh hoạt tháng 10",
             "11",
             "15",
-            "73,3%",
+            "73,33%",
         ]
     )
     assert StudySession.objects.filter(unit__code="STP-TT", date__year=2026).count() == 2

@@ -69,7 +69,8 @@ def test_admin_sends_a_guessed_record_home_with_a_vietnamese_message(client, sup
     response = client.get("/admin/activities/studysession/999999/change/", follow=True)
     assert response.redirect_chain == [("/admin/", 302)]
     assert [str(message) for message in response.context["messages"]] == [
-        "buổi sinh hoạt với ID “999999” không tồn tại. Có lẽ nó đã bị xóa?"
+        "Không tìm thấy buổi sinh hoạt số 999999 trong các đơn vị của bạn: "
+        "bản ghi đã bị xóa, hoặc thuộc đơn vị khác."
     ]
 
 
