@@ -260,13 +260,20 @@ def outreach_section(page):
     )
 
 
-def bloc_outreach_section(page):
+def bloc_count_section(page, heading, what, count):
+    """A count per unit under the bloc, with the bloc's total: outreach, exemplars."""
     return Section(
-        heading=OUTREACH_HEADING,
-        lines=[f"Tổng số hoạt động tuyên truyền: {number(page.row.total.outreach)}."],
-        headers=["STT", "Đơn vị", "Số hoạt động tuyên truyền"],
-        rows=numbered([row.unit.name, number(row.total.outreach)] for row in children(page)),
+        heading=heading,
+        lines=[f"Tổng số {what}: {number(count(page.row.total))}."],
+        headers=["STT", "Đơn vị", f"Số {what}"],
+        rows=numbered([row.unit.name, number(count(row.total))] for row in children(page)),
         empty="Không có đơn vị trực thuộc.",
+    )
+
+
+def bloc_outreach_section(page):
+    return bloc_count_section(
+        page, OUTREACH_HEADING, "hoạt động tuyên truyền", lambda figures: figures.outreach
     )
 
 
@@ -282,12 +289,8 @@ def exemplars_section(page):
 
 
 def bloc_exemplars_section(page):
-    return Section(
-        heading=EXEMPLARS_HEADING,
-        lines=[f"Tổng số gương người tốt, việc tốt: {number(page.row.total.exemplars)}."],
-        headers=["STT", "Đơn vị", "Số gương người tốt, việc tốt"],
-        rows=numbered([row.unit.name, number(row.total.exemplars)] for row in children(page)),
-        empty="Không có đơn vị trực thuộc.",
+    return bloc_count_section(
+        page, EXEMPLARS_HEADING, "gương người tốt, việc tốt", lambda figures: figures.exemplars
     )
 
 

@@ -122,9 +122,6 @@ class Standing:
         return self.full - self.held
 
 
-NOTHING_OWED = Standing(full=0, due=0, held=0, extra=0, missing=(), deadline=None)
-
-
 def standing(expectation, quarter: Quarter, today: datetime.date, recorded: int, per="session"):
     """
     A unit's Standing from what the overview recorded for a kind: when the kind is
