@@ -2,7 +2,7 @@
 A load test: gunicorn on loopback serving the demo province to N people at once.
 
     python -m bench.load [--users 20] [--seconds 60] [--workers 5] [--think 1.0]
-                         [--committees 100] [--cells 10] [--years 5]
+                         [--heavy] [--committees 100] [--cells 10] [--years 5]
 
 Builds the demo province in a database of its own (a SQLite file, or a new database
 on the PostgreSQL that DATABASE_URL names, dropped after), starts `bin/serve` with
@@ -14,14 +14,23 @@ between them (uniform, mean --think seconds; 0 for none):
     quarter overview 30%, unit quarter page 20%, home 10%,
     admin changelist of sessions (100 rows) 20%, log a session (form and save) 20%
 
+With --heavy, the same mix plus what the office does at the end of a quarter: an
+import through the admin (upload of a 20-row CSV, its preview, then the confirm: one
+request each, timed apart), and downloads (the overview's XLSX, the committee's Word
+report, the admin's CSV export of the user's own sessions).
+
 It stops by itself and prints, per kind of request and overall: requests, errors,
-requests/s and the 50th, 95th and 99th percentile latency. Targets: no errors; the
-quarter overview's p95 under 500 ms (on PostgreSQL).
+requests/s and the 50th, 95th and 99th percentile latency. Targets: no errors, and the
+p95 of every page (not the downloads, nor the import's preview and confirm, which do
+the work of a file) under 500 ms, on PostgreSQL at 20 users.
 """
 
 import argparse
+import csv
 import datetime
+import html
 import http.client
+import io
 import os
 import random
 import re
@@ -46,6 +55,16 @@ MIX = [
     ("admin changelist", 20),
     ("log a session", 20),
 ]
+HEAVY_MIX = [
+    *MIX,
+    ("import", 5),
+    ("overview XLSX", 5),
+    ("Word report", 5),
+    ("admin export", 5),
+]
+# What is timed but is not a page: its p95 is reported, not held to 500 ms.
+NOT_PAGES = {"import: preview", "import: confirm", "overview XLSX", "Word report", "admin export"}
+IMPORT_ROWS = 20
 PASSWORD = secrets.token_urlsafe(12)
 
 
@@ -57,6 +76,7 @@ def main():
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean pause between a user's requests, seconds"
     )
+    parser.add_argument("--heavy", action="store_true", help="add imports and downloads to the mix")
     parser.add_argument("--committees", type=int, default=100)
     parser.add_argument("--cells", type=int, default=10)
     parser.add_argument("--years", type=int, default=5)
@@ -122,6 +142,7 @@ def build(args):
     from units.services import user_grant
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the checked uploads wait there, as bin/deploy makes it
     seed_article()
     root = Unit.objects.get(code="DBK")
     size = DemoSize(
@@ -197,7 +218,7 @@ class Browser:
         self.port = port
         self.cookies = {}
 
-    def request(self, method, path, form=None):
+    def request(self, method, path, form=None, files=None):
         headers = {
             "Host": f"127.0.0.1:{self.port}",
             "X-Forwarded-Proto": "https",
@@ -206,7 +227,9 @@ class Browser:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{key}={value}" for key, value in self.cookies.items())
         body = None
-        if form is not None:
+        if files:
+            body, headers["Content-Type"] = multipart(form or {}, files)
+        elif form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -224,8 +247,9 @@ class Browser:
     def get(self, path):
         return self.request("GET", path)
 
-    def post(self, path, form):
-        return self.request("POST", path, {**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
+    def post(self, path, form, files=None):
+        form = {**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+        return self.request("POST", path, form, files)
 
     def log_in(self, username):
         self.get("/admin/login/")
@@ -236,6 +260,51 @@ class Browser:
             raise RuntimeError(f"{username} could not log in ({status})")
 
 
+ACTIONS = {
+    "quarter overview": "quarter_overview",
+    "unit quarter page": "unit_quarter_page",
+    "home": "home",
+    "admin changelist": "admin_changelist",
+    "log a session": "log_a_session",
+    "import": "import_",
+    "overview XLSX": "overview_xlsx",
+    "Word report": "word_report",
+    "admin export": "admin_export",
+}
+
+
+def multipart(form, files):
+    """A multipart/form-data body and its content type, as a browser sends a form with a file."""
+    boundary = secrets.token_hex(16)
+    parts = []
+    for name, value in form.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    for name, (filename, content, content_type) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def hidden_inputs(page, form_marker):
+    """The name → value of every input of the first form whose tag contains form_marker."""
+    form = re.search(rf"<form[^>]*{re.escape(form_marker)}.*?</form>", page, re.DOTALL)
+    if not form:
+        return None
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form.group()):
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and 'type="submit"' not in tag and 'type="checkbox"' not in tag:
+            fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return fields
+
+
 class VirtualUser:
     def __init__(self, number, port, committees, args, results, deadline):
         self.browser = Browser(port)
@@ -243,19 +312,23 @@ class VirtualUser:
         self.committee = committees[number % len(committees)]
         self.username = "bloc" if number % 2 == 0 else f"editor-{self.committee}"
         self.think, self.results, self.deadline = args.think, results, deadline
-        self.number, self.saved = number, 0
+        self.number, self.saved, self.imported = number, 0, 0
+        self.mix = HEAVY_MIX if args.heavy else MIX
 
     def run(self):
         self.browser.log_in(self.username)
-        kinds, weights = zip(*MIX, strict=True)
+        kinds, weights = zip(*self.mix, strict=True)
         while time.monotonic() < self.deadline:
             kind = self.random.choices(kinds, weights)[0]
             start = time.perf_counter()
             try:
-                ok = getattr(self, kind.replace(" ", "_"))()
+                ok = getattr(self, ACTIONS[kind])()
             except OSError:
                 ok = False
-            self.results.append((kind, time.perf_counter() - start, ok))
+            if kind != "import":  # its requests are recorded one by one
+                self.results.append((kind, time.perf_counter() - start, ok))
+            elif not ok:
+                self.results.append(("import: preview", time.perf_counter() - start, False))
             if self.think:
                 time.sleep(self.random.uniform(0, 2 * self.think))
 
@@ -294,6 +367,73 @@ class VirtualUser:
         )
         return status == 302
 
+    def timed(self, kind, request):
+        """Make one request of a multi-step action, recording it under its own name."""
+        start = time.perf_counter()
+        status, page = request()
+        self.results.append((kind, time.perf_counter() - start, status in (200, 302)))
+        return status, page
+
+    def import_(self):
+        """Upload a CSV of IMPORT_ROWS new sessions of the user's units, preview it, confirm it."""
+        admin = "/admin/activities/studysession/import/"
+        status, page = self.browser.get(admin)
+        if status != 200:
+            return False
+        csv_format = re.search(r'<option value="(\d+)"[^>]*>\s*csv\s*</option>', page, re.IGNORECASE)
+        status, template = self.browser.get("/admin/activities/studysession/import-template/csv/")
+        if status != 200 or not csv_format:
+            return False
+        headers, example = list(csv.reader(io.StringIO(template.lstrip("\ufeff"))))[:2]
+        today = datetime.date.today()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        self.imported += 1
+        for row in range(IMPORT_ROWS):
+            values = dict(zip(headers, example, strict=True))
+            day = today - datetime.timedelta(days=(self.imported * IMPORT_ROWS + row) % 60)
+            values.update(
+                {
+                    "Loại buổi": "Sinh hoạt chuyên đề",
+                    "Ngày": day.strftime("%d/%m/%Y"),
+                    "Năm": "",
+                    "Quý": "",
+                    "Chủ đề": f"Nhập thử tải {self.number}-{self.imported}-{row}",
+                }
+            )
+            writer.writerow([values[header] for header in headers])
+        form = {"format": csv_format.group(1), "encoding": "utf-8"}
+        upload = {"import_file": ("buoi-sinh-hoat.csv", out.getvalue().encode(), "text/csv")}
+        status, preview = self.timed("import: preview", lambda: self.browser.post(admin, form, upload))
+        confirm = hidden_inputs(preview, "process_import") if status == 200 else None
+        if not confirm:
+            return False
+        confirm["accept_duplicates"] = "on"
+        status, _ = self.timed(
+            "import: confirm",
+            lambda: self.browser.post("/admin/activities/studysession/process_import/", confirm),
+        )
+        return status == 302
+
+    def overview_xlsx(self):
+        return self.browser.get("/reports/{}/q{}/?format=xlsx".format(*QUARTER))[0] == 200
+
+    def word_report(self):
+        return (
+            self.browser.get("/units/{}/{}/q{}/report/?format=docx".format(self.committee, *QUARTER))[0]
+            == 200
+        )
+
+    def admin_export(self):
+        status, page = self.browser.get("/admin/activities/studysession/export/")
+        csv_format = re.search(r'<option value="(\d+)"[^>]*>\s*csv\s*</option>', page, re.IGNORECASE)
+        if status != 200 or not csv_format:
+            return False
+        form = hidden_inputs(page, 'method="post"') or {}
+        form["format"] = csv_format.group(1)
+        return self.browser.post("/admin/activities/studysession/export/", form)[0] == 200
+
 
 def run_users(port, args, committees):
     results = []
@@ -317,27 +457,35 @@ def percentile(timings, share):
 def report(vendor, units, args, results, seconds):
     print(
         f"{vendor}, {units:,} units, {args.users} users for {seconds:.0f} s, {args.workers} gunicorn workers, "
-        f"pause {args.think:g} s on average"
+        f"pause {args.think:g} s on average{', with imports and downloads' if args.heavy else ''}"
     )
     print(
         f"{'request':<20} {'requests':>8} {'errors':>6} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+        f"  {'p95 ≤ 500 ms':<12}"
     )
-    rows = [(kind, [r for r in results if r[0] == kind]) for kind, _ in MIX] + [("all", results)]
-    for kind, rows_of_kind in rows:
+    kinds = list(dict.fromkeys(r[0] for r in sorted(results, key=lambda r: r[0])))
+    order = [kind for kind, _ in MIX] + sorted(kind for kind in kinds if kind not in dict(MIX))
+    slow_pages = []
+    for kind in [*order, "all"]:
+        rows_of_kind = results if kind == "all" else [r for r in results if r[0] == kind]
         if not rows_of_kind:
             continue
         timings = [1000 * r[1] for r in rows_of_kind]
         errors = sum(1 for r in rows_of_kind if not r[2])
+        p95 = percentile(timings, 95)
+        target = "—"
+        if kind != "all" and kind not in NOT_PAGES:
+            target = "holds" if p95 <= 500 else "misses"
+            if p95 > 500:
+                slow_pages.append(kind)
         print(
             f"{kind:<20} {len(rows_of_kind):>8} {errors:>6} {len(rows_of_kind) / seconds:>6.1f} "
-            f"{percentile(timings, 50):>7.0f} {percentile(timings, 95):>7.0f} {percentile(timings, 99):>7.0f}"
+            f"{percentile(timings, 50):>7.0f} {p95:>7.0f} {percentile(timings, 99):>7.0f}  {target}"
         )
     errors = sum(1 for r in results if not r[2])
-    overview = [1000 * r[1] for r in results if r[0] == "quarter overview"]
-    p95 = percentile(overview, 95) if overview else float("nan")
     print(
-        f"targets: no errors ({'holds' if errors == 0 else 'misses'}); "
-        f"quarter overview p95 < 500 ms ({p95:.0f} ms: {'holds' if p95 < 500 else 'misses'})"
+        f"targets: no errors ({'holds' if errors == 0 else f'misses: {errors}'}); "
+        f"p95 of every page ≤ 500 ms ({'holds' if not slow_pages else 'misses: ' + ', '.join(slow_pages)})"
     )
 
 
