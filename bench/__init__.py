@@ -10,6 +10,7 @@ def on_throwaway_database(run, args, name):
     """
     Call run(args, connection) on a test database made for it and dropped after:
     a SQLite file in a temporary folder, or one on DATABASE_URL's PostgreSQL.
+    Returns what run returns.
     """
     workdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/{name}.sqlite3")
@@ -24,7 +25,7 @@ def on_throwaway_database(run, args, name):
     setup_test_environment(debug=False)  # as in production: no query log
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
-        run(args, connection)
+        return run(args, connection)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

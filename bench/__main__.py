@@ -2,7 +2,7 @@
 Every speed and memory target, measured side by side, in one table.
 
     python -m bench [--committees 100] [--cells 10] [--years 5] [--rows 10000]
-                    [--memory-rows 50000] [--repeat 5] [--markdown]
+                    [--memory-rows 50000] [--repeat 5] [--markdown] [--sizes 1,3,10]
     make bench
 
 On a throwaway database (SQLite, or a test database on the PostgreSQL that
@@ -24,11 +24,23 @@ own baseline, in the same run:
   few hundred MB).
 
 Times are medians of --repeat runs; each page and its baseline are timed in turns.
+
+With --sizes 1,3,10 it builds the province at each multiple of --committees in turn,
+prints each table, then the growth table: each case's time at every size and its
+growth from the first size to the last, against the growth of the data. A page of one
+unit holds when it stays constant (at most 2× over the sizes), a bloc-wide page when it
+grows no worse than linearly (at most 1.25 times the data's growth).
 """
 
+import argparse
+import json
+import re
+import subprocess
 import sys
+import tempfile
 import tracemalloc
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from bench import on_throwaway_database, side_by_side, timed
 from bench.province import built, province_parser
@@ -43,6 +55,9 @@ class Result:
     queries: int | None = None
     note: str = ""
     memory: bool = False
+    # How the case may grow with the province: CONSTANT (a page of one unit), LINEAR
+    # (a bloc-wide page or file), or None (not held to a growth target).
+    growth: str | None = None
 
     @property
     def ratio(self):
@@ -69,6 +84,8 @@ class Result:
 
 
 HEADERS = ["case", "time", "baseline", "ratio", "target", "holds", "queries", "note"]
+CONSTANT, LINEAR = "constant", "linear"
+CONSTANT_LIMIT, LINEAR_SLACK = 2.0, 1.25
 
 
 def main():
@@ -76,8 +93,32 @@ def main():
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--memory-rows", type=int, default=50000)
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument(
+        "--sizes", help="multiples of --committees to run in turn, e.g. 1,3,10, then the growth table"
+    )
+    parser.add_argument("--results", help=argparse.SUPPRESS)  # where a run of --sizes writes its results
     args = parser.parse_args()
-    on_throwaway_database(run, args, "suite")
+    if args.sizes:
+        print_growth(sizes_in_turn(args), args.markdown)
+        return
+    sessions, results = on_throwaway_database(run, args, "suite")
+    if args.results:
+        Path(args.results).write_text(json.dumps([sessions, [asdict(result) for result in results]]))
+
+
+def sizes_in_turn(args):
+    """Run the whole suite at each size, each in a process of its own; [(multiple, sessions, results)]."""
+    runs = []
+    options = sys.argv[1:]
+    at = options.index("--sizes")
+    options = options[:at] + options[at + 2 :]
+    for multiple in [int(size) for size in args.sizes.split(",")]:
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            committees = ["--committees", str(args.committees * multiple), "--results", out.name]
+            subprocess.run([sys.executable, "-m", "bench", *options, *committees], check=True)
+            sessions, results = json.loads(Path(out.name).read_text())
+        runs.append((multiple, sessions, [Result(**result) for result in results]))
+    return runs
 
 
 def run(args, connection):
@@ -93,20 +134,48 @@ def run(args, connection):
         *reading.cases(province, args.rows, args.repeat),
         *memory_cases(province, args.memory_rows),
     ]
-    print_table(results, args.markdown)
+    print_table(HEADERS, [result.cells() for result in results], args.markdown)
+    return province.sessions, results
 
 
-def print_table(results, markdown=False):
-    rows = [HEADERS, *[result.cells() for result in results]]
+def print_table(headers, rows, markdown=False):
     if markdown:
-        print("| " + " | ".join(HEADERS) + " |")
-        print("|" + "---|" * len(HEADERS))
-        for row in rows[1:]:
+        print("| " + " | ".join(headers) + " |")
+        print("|" + "---|" * len(headers))
+        for row in rows:
             print("| " + " | ".join(row) + " |")
         return
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+    rows = [headers, *rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def case_key(name):
+    """A case's name without its counts, which change with the size: the same case at every size."""
+    return re.sub(r"\d[\d,.]*", "N", name)
+
+
+def print_growth(runs, markdown=False):
+    """Each case's time at every size, and its growth from the first size to the last against the data's."""
+    (first, first_sessions, first_results), (last, last_sessions, _) = runs[0], runs[-1]
+    data_growth = last_sessions / first_sessions
+    by_size = [{case_key(r.case): r for r in results} for _multiple, _sessions, results in runs]
+    headers = ["case", *[f"{multiple}× ({sessions:,} sessions)" for multiple, sessions, _ in runs]]
+    headers += [f"growth {first}× → {last}×", "may grow", "holds"]
+    rows = []
+    for result in first_results:
+        key = case_key(result.case)
+        measured = [sizes.get(key) for sizes in by_size]
+        if any(r is None for r in measured):
+            continue
+        growth = measured[-1].value / measured[0].value
+        limit = {CONSTANT: CONSTANT_LIMIT, LINEAR: data_growth * LINEAR_SLACK}.get(result.growth)
+        holds = "—" if limit is None else ("holds" if growth <= limit else "misses")
+        allowed = "—" if limit is None else f"≤ {limit:.1f}× ({result.growth})"
+        rows.append([key, *[r.cells()[1] for r in measured], f"{growth:.1f}×", allowed, holds])
+    print(f"\nGrowth: the data grew {data_growth:.1f}× from {first}× to {last}×")
+    print_table(headers, rows, markdown)
 
 
 def changelist_cases(province, repeat, connection):
