@@ -104,6 +104,7 @@ class ReplicaMiddleware:
         if (
             getattr(view_func, "reads_replica", False)
             and request.method in ("GET", "HEAD")
+            and not hasattr(request, "_replica_token")
             and not self.wrote_recently(request)
         ):
             request._replica_token = db_router.start_replica_reads()

@@ -53,7 +53,8 @@ def people(tree):
 def reads(settings, monkeypatch):
     """The (model, database) of every read, with the router and middleware a replica brings."""
     settings.DATABASE_ROUTERS = [RecordingRouter()]
-    settings.MIDDLEWARE = ["tracker.middleware.ReplicaMiddleware", *settings.MIDDLEWARE]
+    if "tracker.middleware.ReplicaMiddleware" not in settings.MIDDLEWARE:  # no REPLICA_DATABASE_URL
+        settings.MIDDLEWARE = ["tracker.middleware.ReplicaMiddleware", *settings.MIDDLEWARE]
     monkeypatch.setattr(db_router, "replica_usable", lambda reads: True)
     RecordingRouter.reads = []
     return RecordingRouter.reads
