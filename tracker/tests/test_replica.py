@@ -19,7 +19,6 @@ from django.test import Client, RequestFactory, override_settings
 from activities import reports
 from activities.models import StudySession
 from activities.tests.conftest import as_user
-from activities.tests.reportdata import build_quarter
 from tracker import db_router
 from tracker.middleware import ReplicaMiddleware
 from units.models import Role, Unit
@@ -37,16 +36,6 @@ class RecordingRouter(db_router.ReplicaRouter):
         chosen = super().db_for_read(model, **hints)
         self.reads.append((model._meta.label, chosen))
         return DEFAULT_DB_ALIAS
-
-
-@pytest.fixture
-def people(tree):
-    """The hand-built quarter I/2024; alice edits STP, carol sees the whole bloc."""
-    build_quarter(tree)
-    return {
-        "alice": user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR)[0],
-        "carol": user_grant(username="carol", unit_code="BLOC", role=Role.BLOC_VIEWER)[0],
-    }
 
 
 @pytest.fixture
@@ -135,19 +124,8 @@ def test_forms_and_the_admin_never_read_the_replica(client, people, reads, url):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_a_save_the_user_reads_the_primary_and_sees_it(client, people, tree, reads, settings):
-    as_user(client, people, "alice")
-    response = client.post(
-        "/sessions/new/",
-        {
-            "unit": tree["STP-TT"].pk,
-            "kind": "monthly",
-            "date": "25/11/2026",
-            "format": "in_person",
-            "attended": "15",
-            "expected": "16",
-        },
-    )
+def test_after_a_save_the_user_reads_the_primary_and_sees_it(client, people, reads, save_session):
+    response = save_session(as_user(client, people, "alice"))
     assert response.status_code == 302
     cookie = response.cookies["recent_write"]
     assert (cookie["max-age"], cookie["httponly"], cookie["samesite"]) == (5, True, "Lax")
