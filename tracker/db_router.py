@@ -55,7 +55,7 @@ def replica_reads():
 def reads_replica(view):
     """
     Mark a view whose GET only shows reports: ReplicaMiddleware may let it read the
-    replica. Put it above @login_required, on the function the URLconf names.
+    replica. Above or below @login_required alike (functools.wraps copies the mark).
     """
     view.reads_replica = True
     return view

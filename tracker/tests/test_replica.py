@@ -12,6 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client, RequestFactory, override_settings
@@ -142,12 +146,11 @@ def test_after_a_save_the_user_reads_the_primary_and_sees_it(client, people, rea
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_primary_is_read_only_for_the_sticky_window(client, people, reads, settings):
+def test_a_post_keeps_the_user_on_the_primary_only_for_the_sticky_window(client, people, reads, settings):
     settings.REPLICA_STICKY_SECONDS = 1
     as_user(client, people, "alice")
-    client.post(
-        "/i18n/setlang/", {"language": "vi", "next": "/"}
-    )  # any POST pins, even one that writes nothing
+    # Any POST pins, even one that writes nothing.
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
     reads.clear()
     client.get("/reports/2024/q1/")
     assert on(reads, "replica") == set()
@@ -172,28 +175,22 @@ def test_a_forged_cookie_does_not_pin_and_a_failed_save_still_does(client, peopl
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reads_inside_a_transaction_and_of_other_apps_use_the_primary():
+def test_reads_inside_a_transaction_and_of_other_apps_use_the_primary(monkeypatch):
+    monkeypatch.setattr(db_router, "replica_usable", lambda reads: True)
     chosen = db_router.ReplicaRouter()
-    original = db_router.replica_usable
-    db_router.replica_usable = lambda reads: True
-    try:
-        assert chosen.db_for_read(StudySession) == "default"  # outside a report view
-        with db_router.replica_reads():
-            assert chosen.db_for_read(StudySession) == "replica"
-            assert chosen.db_for_read(Unit) == "replica"
-            assert chosen.db_for_read(StudySession.history.model) == "replica"
-            from django.contrib.auth.models import User
-            from django.contrib.sessions.models import Session
-
-            assert chosen.db_for_read(User) == "default"
-            assert chosen.db_for_read(Session) == "default"
-            with transaction.atomic():
-                assert chosen.db_for_read(StudySession) == "default"
-            assert chosen.db_for_read(StudySession) == "replica"
-            assert chosen.db_for_write(StudySession) == "default"
-        assert chosen.db_for_read(StudySession) == "default"
-    finally:
-        db_router.replica_usable = original
+    assert chosen.db_for_read(StudySession) == "default"  # outside a report view
+    with db_router.replica_reads():
+        assert chosen.db_for_read(StudySession) == "replica"
+        assert chosen.db_for_read(Unit) == "replica"
+        assert chosen.db_for_read(StudySession.history.model) == "replica"
+        # Sessions, users, the lockout and the uploads waiting for their confirm.
+        for model in (Session, User, AccessAttempt, caches["imports"].cache_model_class):
+            assert chosen.db_for_read(model) == "default"
+        with transaction.atomic():
+            assert chosen.db_for_read(StudySession) == "default"
+        assert chosen.db_for_read(StudySession) == "replica"
+        assert chosen.db_for_write(StudySession) == "default"
+    assert chosen.db_for_read(StudySession) == "default"
     assert chosen.allow_migrate("default", "activities") is True
     assert chosen.allow_migrate("replica", "activities") is False
     assert chosen.allow_relation(object(), object()) is True
