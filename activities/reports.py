@@ -16,7 +16,7 @@ import operator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import (
     Case,
     CharField,
@@ -362,6 +362,8 @@ def recorded_by_unit(root, quarter, rule_set):
         **{f"stage_{i}": stage for i, stage in enumerate(STAGES)},
         **{f"kind_{i}": kind for i, kind in enumerate(rules.TRACKED_KINDS)},
     }
+    # Raw SQL is not routed by itself: it reads where the ORM would read the units.
+    connection = connections[router.db_for_read(Unit)]
     with connection.cursor() as cursor:
         cursor.execute(overview_statement(connection.vendor, rule_set), params)
         return cursor.fetchall()

@@ -20,6 +20,7 @@ from activities import quarter_document as documents
 from activities.forms import SessionForm
 from activities.models import StudySession
 from activities.overview import SORT_KEYS, Filters, behind_below, selected_rows, shown_rows
+from tracker.db_router import reads_replica
 from tracker.periods import Quarter
 from tracker.text import unit_slug
 from tracker.versioning import CHANGED_MESSAGE, RecordChanged
@@ -68,6 +69,7 @@ def subtree_choices(request):
     return units.only("code", "name", "path").order_by("path")
 
 
+@reads_replica
 @login_required
 def home(request):
     root = scope_root(request)
@@ -114,6 +116,7 @@ def still_due(overview):
     return due
 
 
+@reads_replica
 @login_required
 def quarter_report(request, year, quarter):
     quarter = quarter_or_404(year, quarter)
@@ -189,6 +192,7 @@ def report_columns(overview):
     return columns
 
 
+@reads_replica
 @login_required
 def year_report(request, year):
     quarter_or_404(year, 1)
@@ -222,6 +226,7 @@ def year_report(request, year):
     )
 
 
+@reads_replica
 @login_required
 def unit_quarter(request, code, year, quarter):
     quarter = quarter_or_404(year, quarter)
@@ -257,6 +262,7 @@ def unit_quarter(request, code, year, quarter):
     )
 
 
+@reads_replica
 @login_required
 def quarter_document(request, code, year, quarter):
     """The quarterly report of a unit's subtree: a printable page, or Word with ?format=docx."""

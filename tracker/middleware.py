@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.utils import translation
 
+from tracker import db_router
+
 
 class DefaultLanguageMiddleware:
     """
@@ -56,6 +58,62 @@ class PrivatePagesMiddleware:
         if request.user.is_authenticated:
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
+
+
+class ReplicaMiddleware:
+    """
+    Lets a GET or HEAD of a view marked @reads_replica read the replica
+    (tracker/db_router.py), unless its user wrote something a moment ago.
+
+    Any other request (a save, an import, a login) may have written, so its response
+    carries a signed cookie with the time; for REPLICA_STICKY_SECONDS after it, longer
+    than the replica takes to catch up, that user's reports read the primary, and what
+    they just saved is on the next page they open, whichever app server answers.
+    Installed only when REPLICA_DATABASE_URL is set.
+    """
+
+    cookie = "recent_write"
+    salt = "tracker.middleware.ReplicaMiddleware"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            response = self.get_response(request)
+        finally:
+            token = request.__dict__.pop("_replica_token", None)
+            if token is not None:
+                db_router.end_replica_reads(token)
+        if token is not None and response.streaming and not response.is_async:
+            # A streamed download reads as it is sent, after this returns.
+            response.streaming_content = db_router.streaming_from_replica(response.streaming_content)
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            response.set_signed_cookie(
+                self.cookie,
+                "1",
+                salt=self.salt,
+                max_age=settings.REPLICA_STICKY_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            getattr(view_func, "reads_replica", False)
+            and request.method in ("GET", "HEAD")
+            and not hasattr(request, "_replica_token")
+            and not self.wrote_recently(request)
+        ):
+            request._replica_token = db_router.start_replica_reads()
+
+    def wrote_recently(self, request):
+        signed = request.get_signed_cookie(
+            self.cookie, default=None, salt=self.salt, max_age=settings.REPLICA_STICKY_SECONDS
+        )
+        return signed is not None
 
 
 def client_ip(request):

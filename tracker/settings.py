@@ -154,6 +154,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if name != ":memory:" and sys.argv[1:2] != ["makemigrations"]:
         DATABASES["default"]["NAME"] = f"file:{quote(str(name))}?mode=rw"
 
+# A read replica (optional): the report pages and their downloads read from it, everything
+# else reads and writes the primary (tracker/db_router.py, tracker/middleware.py). Without
+# REPLICA_DATABASE_URL there is no second database, no router and no middleware.
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS") or 5)
+if os.environ.get("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+    )
+    # Tests never open the configured replica: Django points this alias at the primary's
+    # test database (test_<name>), so the suite runs as it does without a replica. The
+    # streaming-replica tests (tracker/tests/test_replica_streaming.py) point it at the
+    # replica's host and port themselves, where that test database arrives by replication.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tracker.db_router.ReplicaRouter"]
+    # First, so that it wraps every other middleware and the view.
+    MIDDLEWARE.insert(0, "tracker.middleware.ReplicaMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The quarterly report document: the place in its date line, the superior named above
