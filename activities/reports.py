@@ -252,6 +252,11 @@ class QuarterOverview:
         tally = self.total.tallies[kind]
         return tally.units_on_track, tally.units_due
 
+    @property
+    def children(self):
+        """The rows of the units directly under the top one."""
+        return [row for row in self.rows if row.depth == 1]
+
 
 def records_in(queryset, root):
     return queryset if root is None else queryset.for_subtree(root)
@@ -566,14 +571,14 @@ def logged_for_metric():
     )
 
 
-def reconciliation(root, quarter):
+def reconciliation(root, quarter, *, own=False):
     """
-    Declared figures of root's subtree whose period overlaps the quarter, each with
-    `logged`: the records logged for the same metric, subtree and period (None when
-    the metric is not something the tracker logs). One query.
+    Declared figures of root's subtree (of root alone when `own`) whose period overlaps
+    the quarter, each with `logged`: the records logged for the same metric, subtree and
+    period (None when the metric is not something the tracker logs). One query.
     """
     figures = list(
-        records_in(DeclaredFigure.objects, root)
+        in_scope(DeclaredFigure.objects, root, own)
         .filter(period_start__lte=quarter.end, period_end__gte=quarter.start)
         .select_related("unit", "source")
         .annotate(logged=logged_for_metric())
@@ -582,6 +587,62 @@ def reconciliation(root, quarter):
     for figure in figures:
         figure.difference = None if figure.logged is None else figure.logged - figure.value
     return figures
+
+
+def in_scope(queryset, unit, own):
+    """The records of unit's subtree, or of unit alone when `own`."""
+    return queryset.filter(unit=unit) if own else queryset.for_subtree(unit)
+
+
+SESSIONS_PER_PAGE = 100
+
+
+@dataclass
+class SessionPage:
+    """One page of a subtree's sessions in a quarter: `number` of `pages`, 1-based."""
+
+    number: int
+    pages: int
+    sessions: list
+
+    @property
+    def first(self):
+        """The position of the page's first session in the whole list."""
+        return (self.number - 1) * SESSIONS_PER_PAGE + 1
+
+    @property
+    def last(self):
+        return self.first + len(self.sessions) - 1
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.pages
+
+
+def quarter_sessions(unit, quarter):
+    """The sessions of unit's subtree in a quarter, in the order the unit's page lists them."""
+    return (
+        StudySession.objects.for_subtree(unit)
+        .in_quarter(quarter.year, quarter.number)
+        .select_related("unit", "chair", "theme")
+        .order_by("date", "unit__path", "kind", "pk")
+    )
+
+
+def session_page(unit, quarter, count, wanted):
+    """
+    Page `wanted` of the quarter's sessions, `count` in all (the overview counted them).
+    A page that does not exist (a stale link, a typed number) gives the first.
+    """
+    pages = max(1, -(-count // SESSIONS_PER_PAGE))
+    number = wanted if isinstance(wanted, int) and 1 <= wanted <= pages else 1
+    start = (number - 1) * SESSIONS_PER_PAGE
+    sessions = list(quarter_sessions(unit, quarter)[start : start + SESSIONS_PER_PAGE])
+    return SessionPage(number=number, pages=pages, sessions=sessions)
 
 
 @dataclass
@@ -595,30 +656,38 @@ class UnitQuarter:
     exemplars: list
     service_figures: list
     declared: list
+    session_page: SessionPage | None = None  # the bloc's page: one page of `sessions`
+    own_records: bool = False  # the bloc's page: the other lists hold the unit's own records
 
     @property
     def row(self):
         return self.overview.rows[0]
 
 
-def unit_quarter(unit, quarter, *, today=None, rule_set=None):
-    """Everything a unit's subtree logged for a quarter, with its checks. Twelve queries."""
+def unit_quarter(unit, quarter, *, today=None, rule_set=None, page=None):
+    """
+    Everything a unit's subtree logged for a quarter, with its checks. Twelve queries.
+
+    With `page` (the bloc's page, over a province's records: UnitQuarter.row.total
+    and the overview's rows give each unit's figures), the sessions of that page only,
+    and of the other records only the unit's own.
+    """
     overview = quarter_overview(unit, quarter, today=today, rule_set=rule_set)
-    sessions = list(
-        StudySession.objects.for_subtree(unit)
-        .in_quarter(quarter.year, quarter.number)
-        .select_related("unit", "chair", "theme")
-        .order_by("date", "unit__path", "kind")
-    )
+    own = page is not None
+    if own:
+        paged = session_page(unit, quarter, overview.rows[0].total.sessions, page)
+        sessions = paged.sessions
+    else:
+        paged, sessions = None, list(quarter_sessions(unit, quarter))
     initiatives = list(
-        Initiative.objects.for_subtree(unit)
+        in_scope(Initiative.objects, unit, own)
         .filter(started_by(quarter))
         .select_related("unit")
         .prefetch_related("evaluations")
         .order_by("unit__path", "title")
     )
     outreach = list(
-        Outreach.objects.for_subtree(unit)
+        in_scope(Outreach.objects, unit, own)
         .filter(
             Q(published_on__range=(quarter.start, quarter.end))
             | Q(published_on__isnull=True, is_regular=True)
@@ -627,13 +696,13 @@ def unit_quarter(unit, quarter, *, today=None, rule_set=None):
         .order_by("published_on", "unit__path")
     )
     exemplars = list(
-        Exemplar.objects.for_subtree(unit)
+        in_scope(Exemplar.objects, unit, own)
         .filter(recognised_on__range=(quarter.start, quarter.end))
         .select_related("unit")
         .order_by("recognised_on", "name")
     )
     service_figures = list(
-        ServiceFigure.objects.for_subtree(unit)
+        in_scope(ServiceFigure.objects, unit, own)
         .filter(period_start__lte=quarter.end, period_end__gte=quarter.start)
         .select_related("unit")
         .order_by("unit__path", "period_start")
@@ -647,5 +716,7 @@ def unit_quarter(unit, quarter, *, today=None, rule_set=None):
         outreach=outreach,
         exemplars=exemplars,
         service_figures=service_figures,
-        declared=reconciliation(unit, quarter),
+        declared=reconciliation(unit, quarter, own=own),
+        session_page=paged,
+        own_records=own,
     )
