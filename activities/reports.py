@@ -300,7 +300,6 @@ LEFT JOIN (
     GROUP BY s.unit_id
 ) s ON s.unit_id = u.id
 WHERE u.path >= %(low)s AND u.path < %(high)s
-ORDER BY u.path
 """
 
 # Records of a kind dated within the quarter, counted per unit.
@@ -338,6 +337,7 @@ def overview_statement(vendor, rule_set):
         *(f"COALESCE(s.{name}, 0)" for name in ("sessions", "attended", "invited")),
         *(f"COALESCE(s.held_{i}, 0)" for i in range(KINDS)),
     ]
+    recorded = [f"{column} AS recorded_{n}" for n, column in enumerate(recorded)]
     subtree = SUBTREE.format(unit=Unit._meta.db_table)
     return OVERVIEW_SQL.format(
         recorded=",\n       ".join(recorded),
@@ -352,8 +352,24 @@ def overview_statement(vendor, rule_set):
     )
 
 
-def recorded_by_unit(root, quarter, rule_set):
-    """The rows of OVERVIEW_SQL for root's subtree (every unit when root is None)."""
+# The overview's rows grouped by what decides a unit's Standing (its kind, whether it is
+# active, what it held of each tracked kind), with the recorded counts summed: a
+# quarter's totals without a row per unit.
+TOTALS_SQL = """
+SELECT t.kind, t.is_active, {held}, COUNT(*), {counts}
+FROM ({overview}) t
+GROUP BY t.kind, t.is_active, {held}
+"""
+
+
+def totals_statement(vendor, rule_set):
+    held = ", ".join(f"t.recorded_{n}" for n in range(RAW, RAW + KINDS))
+    counts = ", ".join(f"SUM(t.recorded_{n})" for n in range(RAW))
+    return TOTALS_SQL.format(held=held, counts=counts, overview=overview_statement(vendor, rule_set))
+
+
+def recorded_by_unit(root, quarter, rule_set, statement=None):
+    """The rows of OVERVIEW_SQL for root's subtree (every unit when root is None), in tree order."""
     # Paths are digits: ":" sorts after every one of them.
     low, high = ("", ":") if root is None else (root.path, path_upper_bound(root.path))
     params = {
@@ -367,8 +383,10 @@ def recorded_by_unit(root, quarter, rule_set):
         **{f"stage_{i}": stage for i, stage in enumerate(STAGES)},
         **{f"kind_{i}": kind for i, kind in enumerate(rules.TRACKED_KINDS)},
     }
+    if statement is None:
+        statement = overview_statement(connection.vendor, rule_set) + "ORDER BY u.path"
     with connection.cursor() as cursor:
-        cursor.execute(overview_statement(connection.vendor, rule_set), params)
+        cursor.execute(statement, params)
         return cursor.fetchall()
 
 
@@ -458,11 +476,29 @@ def quarter_overview(root, quarter, *, today=None, rule_set=None):
     return QuarterOverview(quarter=quarter, today=today, rows=list(rows.values()), total=grand_total)
 
 
+def quarter_totals(root, quarter, *, today=None, rule_set=None):
+    """
+    A quarter's overview with its total only (`rows` is None): what the year report
+    shows. The units that recorded alike are counted together in the database, and
+    rules.py's Standing is worked out once for each such group.
+    """
+    today = today or timezone.localdate()
+    plans = plan_for(quarter, today, rule_set)
+    statement = totals_statement(connection.vendor, rule_set)
+    total = Figures()
+    for unit_kind, is_active, *rest in recorded_by_unit(root, quarter, rule_set, statement):
+        held, units, counts = rest[:KINDS], rest[KINDS], rest[KINDS + 1 :]
+        one = plans[unit_kind if is_active else None].figures([0] * RAW + [int(h) for h in held])
+        # A unit's Standing counts times the units that share it; the records summed.
+        values = [int(count) for count in counts] + [units * value for value in one.values[RAW:]]
+        total = total + Figures(values)
+    return QuarterOverview(quarter=quarter, today=today, rows=None, total=total)
+
+
 def year_overview(root, year, *, today=None, rule_set=None):
-    """The four quarter overviews of a year (twenty queries)."""
+    """The four quarters of a year, each with its total only (four queries)."""
     return [
-        quarter_overview(root, Quarter(year, number), today=today, rule_set=rule_set)
-        for number in range(1, 5)
+        quarter_totals(root, Quarter(year, number), today=today, rule_set=rule_set) for number in range(1, 5)
     ]
 
 
