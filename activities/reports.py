@@ -409,21 +409,30 @@ class Plan:
             for kind in rules.TRACKED_KINDS
         ]
         self.per = [rules.counted_per(kind, rule_set) for kind in rules.TRACKED_KINDS]
+        self.known = {}  # what a unit held of each kind -> its Standings and their counts
 
     def figures(self, recorded):
         """A unit's Figures from a row of the overview's query (recorded part, then per kind)."""
+        held = tuple(recorded[RAW:])
+        known = self.known.get(held)
+        if known is None:
+            # Worked out once for the many units that held the same.
+            known = self.known[held] = self.standings(held)
+        standings, counts = known
+        return Figures(list(recorded[:RAW]) + counts, standings)
+
+    def standings(self, held):
+        """rules.py's Standing of each kind for what a unit held, and its counts in a Figures."""
         standings = tuple(
-            rules.cached_standing(expectation, self.quarter, self.today, raw or 0, per)
-            for expectation, raw, per in zip(self.expectations, recorded[RAW:], self.per, strict=True)
+            rules.standing(expectation, self.quarter, self.today, raw or 0, per)
+            for expectation, raw, per in zip(self.expectations, held, self.per, strict=True)
         )
-        values = recorded[:RAW]
-        behind = 0
+        counts, behind = [], 0
         for item in standings:
             owing = 1 if item.full else 0
-            values += [item.held, item.extra, item.full, item.due, owing, int(owing and not item.missing)]
+            counts += [item.held, item.extra, item.full, item.due, owing, int(owing and not item.missing)]
             behind |= bool(item.missing)
-        values += [1, int(behind)]
-        return Figures(values, standings)
+        return standings, counts + [1, int(behind)]
 
 
 def plan_for(quarter, today, rule_set):
