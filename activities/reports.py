@@ -424,7 +424,7 @@ class Plan:
     def standings(self, held):
         """rules.py's Standing of each kind for what a unit held, and its counts in a Figures."""
         standings = tuple(
-            rules.standing(expectation, self.quarter, self.today, raw or 0, per)
+            rules.cached_standing(expectation, self.quarter, self.today, raw or 0, per)
             for expectation, raw, per in zip(self.expectations, held, self.per, strict=True)
         )
         counts, behind = [], 0

@@ -29,6 +29,7 @@ track" of the units that owe the kind this quarter.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.utils.translation import gettext, ngettext
@@ -149,6 +150,12 @@ def standing(expectation, quarter: Quarter, today: datetime.date, recorded: int,
         missing=missing,
         deadline=deadline,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def cached_standing(expectation, quarter, today, recorded, per):
+    """The same Standing for the many units that recorded the same thing."""
+    return standing(expectation, quarter, today, recorded, per)
 
 
 CELL_EXPECTATIONS = (
