@@ -155,7 +155,7 @@ def bloc_quarter(unit, quarter, today):
 
 def children(page):
     """The overview rows of the units directly under the report's unit."""
-    return [row for row in page.overview.rows if row.depth == 1]
+    return page.overview.children
 
 
 def attendance(session):

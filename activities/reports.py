@@ -252,6 +252,11 @@ class QuarterOverview:
         tally = self.total.tallies[kind]
         return tally.units_on_track, tally.units_due
 
+    @property
+    def children(self):
+        """The rows of the units directly under the top one."""
+        return [row for row in self.rows if row.depth == 1]
+
 
 def records_in(queryset, root):
     return queryset if root is None else queryset.for_subtree(root)
@@ -295,7 +300,6 @@ LEFT JOIN (
     GROUP BY s.unit_id
 ) s ON s.unit_id = u.id
 WHERE u.path >= %(low)s AND u.path < %(high)s
-ORDER BY u.path
 """
 
 # Records of a kind dated within the quarter, counted per unit.
@@ -333,6 +337,7 @@ def overview_statement(vendor, rule_set):
         *(f"COALESCE(s.{name}, 0)" for name in ("sessions", "attended", "invited")),
         *(f"COALESCE(s.held_{i}, 0)" for i in range(KINDS)),
     ]
+    recorded = [f"{column} AS recorded_{n}" for n, column in enumerate(recorded)]
     subtree = SUBTREE.format(unit=Unit._meta.db_table)
     return OVERVIEW_SQL.format(
         recorded=",\n       ".join(recorded),
@@ -347,8 +352,24 @@ def overview_statement(vendor, rule_set):
     )
 
 
-def recorded_by_unit(root, quarter, rule_set):
-    """The rows of OVERVIEW_SQL for root's subtree (every unit when root is None)."""
+# The overview's rows grouped by what decides a unit's Standing (its kind, whether it is
+# active, what it held of each tracked kind), with the recorded counts summed: a
+# quarter's totals without a row per unit.
+TOTALS_SQL = """
+SELECT t.kind, t.is_active, {held}, COUNT(*), {counts}
+FROM ({overview}) t
+GROUP BY t.kind, t.is_active, {held}
+"""
+
+
+def totals_statement(vendor, rule_set):
+    held = ", ".join(f"t.recorded_{n}" for n in range(RAW, RAW + KINDS))
+    counts = ", ".join(f"SUM(t.recorded_{n})" for n in range(RAW))
+    return TOTALS_SQL.format(held=held, counts=counts, overview=overview_statement(vendor, rule_set))
+
+
+def recorded_by_unit(root, quarter, rule_set, statement=None):
+    """The rows of OVERVIEW_SQL for root's subtree (every unit when root is None), in tree order."""
     # Paths are digits: ":" sorts after every one of them.
     low, high = ("", ":") if root is None else (root.path, path_upper_bound(root.path))
     params = {
@@ -364,8 +385,10 @@ def recorded_by_unit(root, quarter, rule_set):
     }
     # Raw SQL is not routed by itself: it reads where the ORM would read the units.
     connection = connections[router.db_for_read(Unit)]
+    if statement is None:
+        statement = overview_statement(connection.vendor, rule_set) + "ORDER BY u.path"
     with connection.cursor() as cursor:
-        cursor.execute(overview_statement(connection.vendor, rule_set), params)
+        cursor.execute(statement, params)
         return cursor.fetchall()
 
 
@@ -388,21 +411,30 @@ class Plan:
             for kind in rules.TRACKED_KINDS
         ]
         self.per = [rules.counted_per(kind, rule_set) for kind in rules.TRACKED_KINDS]
+        self.known = {}  # what a unit held of each kind -> its Standings and their counts
 
     def figures(self, recorded):
         """A unit's Figures from a row of the overview's query (recorded part, then per kind)."""
+        held = tuple(recorded[RAW:])
+        known = self.known.get(held)
+        if known is None:
+            # Worked out once for the many units that held the same.
+            known = self.known[held] = self.standings(held)
+        standings, counts = known
+        return Figures(list(recorded[:RAW]) + counts, standings)
+
+    def standings(self, held):
+        """rules.py's Standing of each kind for what a unit held, and its counts in a Figures."""
         standings = tuple(
             rules.cached_standing(expectation, self.quarter, self.today, raw or 0, per)
-            for expectation, raw, per in zip(self.expectations, recorded[RAW:], self.per, strict=True)
+            for expectation, raw, per in zip(self.expectations, held, self.per, strict=True)
         )
-        values = recorded[:RAW]
-        behind = 0
+        counts, behind = [], 0
         for item in standings:
             owing = 1 if item.full else 0
-            values += [item.held, item.extra, item.full, item.due, owing, int(owing and not item.missing)]
+            counts += [item.held, item.extra, item.full, item.due, owing, int(owing and not item.missing)]
             behind |= bool(item.missing)
-        values += [1, int(behind)]
-        return Figures(values, standings)
+        return standings, counts + [1, int(behind)]
 
 
 def plan_for(quarter, today, rule_set):
@@ -455,11 +487,29 @@ def quarter_overview(root, quarter, *, today=None, rule_set=None):
     return QuarterOverview(quarter=quarter, today=today, rows=list(rows.values()), total=grand_total)
 
 
+def quarter_totals(root, quarter, *, today=None, rule_set=None):
+    """
+    A quarter's overview with its total only (`rows` is None): what the year report
+    shows. The units that recorded alike are counted together in the database, and
+    rules.py's Standing is worked out once for each such group.
+    """
+    today = today or timezone.localdate()
+    plans = plan_for(quarter, today, rule_set)
+    statement = totals_statement(connection.vendor, rule_set)
+    total = Figures()
+    for unit_kind, is_active, *rest in recorded_by_unit(root, quarter, rule_set, statement):
+        held, units, counts = rest[:KINDS], rest[KINDS], rest[KINDS + 1 :]
+        one = plans[unit_kind if is_active else None].figures([0] * RAW + [int(h) for h in held])
+        # A unit's Standing counts times the units that share it; the records summed.
+        values = [int(count) for count in counts] + [units * value for value in one.values[RAW:]]
+        total = total + Figures(values)
+    return QuarterOverview(quarter=quarter, today=today, rows=None, total=total)
+
+
 def year_overview(root, year, *, today=None, rule_set=None):
-    """The four quarter overviews of a year (twenty queries)."""
+    """The four quarters of a year, each with its total only (four queries)."""
     return [
-        quarter_overview(root, Quarter(year, number), today=today, rule_set=rule_set)
-        for number in range(1, 5)
+        quarter_totals(root, Quarter(year, number), today=today, rule_set=rule_set) for number in range(1, 5)
     ]
 
 
@@ -568,14 +618,14 @@ def logged_for_metric():
     )
 
 
-def reconciliation(root, quarter):
+def reconciliation(root, quarter, *, own=False):
     """
-    Declared figures of root's subtree whose period overlaps the quarter, each with
-    `logged`: the records logged for the same metric, subtree and period (None when
-    the metric is not something the tracker logs). One query.
+    Declared figures of root's subtree (of root alone when `own`) whose period overlaps
+    the quarter, each with `logged`: the records logged for the same metric, subtree and
+    period (None when the metric is not something the tracker logs). One query.
     """
     figures = list(
-        records_in(DeclaredFigure.objects, root)
+        in_scope(DeclaredFigure.objects, root, own)
         .filter(period_start__lte=quarter.end, period_end__gte=quarter.start)
         .select_related("unit", "source")
         .annotate(logged=logged_for_metric())
@@ -584,6 +634,65 @@ def reconciliation(root, quarter):
     for figure in figures:
         figure.difference = None if figure.logged is None else figure.logged - figure.value
     return figures
+
+
+def in_scope(queryset, unit, own):
+    """The records of unit's subtree, or of unit alone when `own`."""
+    return queryset.filter(unit=unit) if own else queryset.for_subtree(unit)
+
+
+SESSIONS_PER_PAGE = 100
+
+
+@dataclass
+class SessionPage:
+    """One page of a subtree's sessions in a quarter: `number` of `pages`, 1-based."""
+
+    number: int
+    pages: int
+    sessions: list
+
+    @property
+    def first(self):
+        """The position of the page's first session in the whole list."""
+        return (self.number - 1) * SESSIONS_PER_PAGE + 1
+
+    @property
+    def last(self):
+        return self.first + len(self.sessions) - 1
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.pages
+
+
+def quarter_sessions(unit, quarter):
+    """The sessions of unit's subtree in a quarter, in the order the unit's page lists them."""
+    return (
+        StudySession.objects.for_subtree(unit)
+        .in_quarter(quarter.year, quarter.number)
+        .select_related("unit", "chair", "theme")
+        .order_by("date", "unit__path", "kind", "pk")
+    )
+
+
+def session_page(unit, quarter, count, wanted):
+    """
+    Page `wanted` of the quarter's sessions, `count` in all (the overview counted them).
+    A page that does not exist (a stale link, a typed number) gives the first.
+    """
+    pages = max(1, -(-count // SESSIONS_PER_PAGE))
+    number = wanted if isinstance(wanted, int) and 1 <= wanted <= pages else 1
+    start = (number - 1) * SESSIONS_PER_PAGE
+    # The page's keys first, sorted on narrow rows; then those hundred rows in full.
+    ordered = quarter_sessions(unit, quarter)
+    keys = list(ordered.values_list("pk", flat=True)[start : start + SESSIONS_PER_PAGE])
+    by_key = ordered.order_by().in_bulk(keys)
+    return SessionPage(number=number, pages=pages, sessions=[by_key[key] for key in keys])
 
 
 @dataclass
@@ -597,30 +706,38 @@ class UnitQuarter:
     exemplars: list
     service_figures: list
     declared: list
+    session_page: SessionPage | None = None  # the bloc's page: one page of `sessions`
+    own_records: bool = False  # the bloc's page: the other lists hold the unit's own records
 
     @property
     def row(self):
         return self.overview.rows[0]
 
 
-def unit_quarter(unit, quarter, *, today=None, rule_set=None):
-    """Everything a unit's subtree logged for a quarter, with its checks. Twelve queries."""
+def unit_quarter(unit, quarter, *, today=None, rule_set=None, page=None):
+    """
+    Everything a unit's subtree logged for a quarter, with its checks. Twelve queries.
+
+    With `page` (the bloc's page, over a province's records: UnitQuarter.row.total
+    and the overview's rows give each unit's figures), the sessions of that page only,
+    and of the other records only the unit's own.
+    """
     overview = quarter_overview(unit, quarter, today=today, rule_set=rule_set)
-    sessions = list(
-        StudySession.objects.for_subtree(unit)
-        .in_quarter(quarter.year, quarter.number)
-        .select_related("unit", "chair", "theme")
-        .order_by("date", "unit__path", "kind")
-    )
+    own = page is not None
+    if own:
+        paged = session_page(unit, quarter, overview.rows[0].total.sessions, page)
+        sessions = paged.sessions
+    else:
+        paged, sessions = None, list(quarter_sessions(unit, quarter))
     initiatives = list(
-        Initiative.objects.for_subtree(unit)
+        in_scope(Initiative.objects, unit, own)
         .filter(started_by(quarter))
         .select_related("unit")
         .prefetch_related("evaluations")
         .order_by("unit__path", "title")
     )
     outreach = list(
-        Outreach.objects.for_subtree(unit)
+        in_scope(Outreach.objects, unit, own)
         .filter(
             Q(published_on__range=(quarter.start, quarter.end))
             | Q(published_on__isnull=True, is_regular=True)
@@ -629,13 +746,13 @@ def unit_quarter(unit, quarter, *, today=None, rule_set=None):
         .order_by("published_on", "unit__path")
     )
     exemplars = list(
-        Exemplar.objects.for_subtree(unit)
+        in_scope(Exemplar.objects, unit, own)
         .filter(recognised_on__range=(quarter.start, quarter.end))
         .select_related("unit")
         .order_by("recognised_on", "name")
     )
     service_figures = list(
-        ServiceFigure.objects.for_subtree(unit)
+        in_scope(ServiceFigure.objects, unit, own)
         .filter(period_start__lte=quarter.end, period_end__gte=quarter.start)
         .select_related("unit")
         .order_by("unit__path", "period_start")
@@ -649,5 +766,7 @@ def unit_quarter(unit, quarter, *, today=None, rule_set=None):
         outreach=outreach,
         exemplars=exemplars,
         service_figures=service_figures,
-        declared=reconciliation(unit, quarter),
+        declared=reconciliation(unit, quarter, own=own),
+        session_page=paged,
+        own_records=own,
     )

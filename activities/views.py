@@ -232,16 +232,20 @@ def unit_quarter(request, code, year, quarter):
     quarter = quarter_or_404(year, quarter)
     scope_root(request)  # a user without a unit sees nothing
     unit = get_object_or_404(Unit.objects.visible_to(request.user), code=code.upper())
-    page = reports.unit_quarter(unit, quarter)
     file_format = wanted_download(request)
     if file_format:
-        tables = report_tables.unit_quarter_tables(page)
+        # Downloads list every record, the bloc's too.
+        tables = report_tables.unit_quarter_tables(reports.unit_quarter(unit, quarter))
         return report_tables.download(
             tables[0],
             file_format,
             f"chi-tiet-quy-{quarter.number}-{quarter.year}-{unit_slug(unit)}",
             *tables[1:],
         )
+    # The bloc's page would list a province's records: it gives a row per unit directly
+    # under it, as its Word report does, and the sessions a page at a time.
+    by_unit = unit.kind == UnitKind.BLOC
+    page = reports.unit_quarter(unit, quarter, page=page_number(request) if by_unit else None)
     return render(
         request,
         "activities/unit_quarter.html",
@@ -250,16 +254,25 @@ def unit_quarter(request, code, year, quarter):
             "unit": unit,
             "quarter": quarter,
             "row": page.row,
-            "behind_units": behind_below(page.overview),
+            "by_unit": by_unit,
+            "units_under": page.overview.children if by_unit else [],
+            "behind_units": [] if by_unit else behind_below(page.overview),
             "columns": [
                 {**column, "tally": page.row.total.tallies[column["kind"]]}
                 for column in report_columns(page.overview)
             ],
+            "unit_url": unit_url_parts(quarter),
             "previous": quarter.previous(),
             "next": quarter.next(),
             "can_log": request.user.has_perm("activities.add_studysession"),
         },
     )
+
+
+def page_number(request):
+    """?page=N as a number; anything else (absent, "abc", "-1", a huge number) is the first page."""
+    value = request.GET.get("page", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else 1
 
 
 @reads_replica

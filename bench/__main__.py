@@ -122,12 +122,13 @@ def sizes_in_turn(args):
 
 
 def run(args, connection):
-    from bench import imports, reading, reports
+    from bench import imports, pages, reading, reports
 
     province, header = built(args, connection)
     print(f"{header}; median of {args.repeat} runs")
     results = [
         *reports.cases(province, args.repeat, connection),
+        *pages.cases(province, args.repeat, connection),
         *changelist_cases(province, args.repeat, connection),
         *export_cases(province, args.repeat),
         *imports.cases(province, args.rows, args.repeat),

@@ -99,6 +99,7 @@ def test_bloc_staff_use_every_page_on_a_phone(page, live_server, staff, shoot):
     log_in(page, live_server, "boss")
     pages = staff_pages(cells_session())
     pages.insert(4, ("committee-quarter", "/units/STP/2024/q1/"))
+    pages.insert(5, ("bloc-quarter", "/units/BLOC/2024/q1/"))
     walk(page, live_server, shoot, "boss", pages)
 
 

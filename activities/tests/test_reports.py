@@ -6,6 +6,7 @@ import pytest
 from activities import reports, rules
 from activities.models import StudySession
 from activities.tests.reportdata import build_quarter, session
+from conftest import populate
 from tracker.periods import Quarter
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +237,17 @@ def test_unit_quarter_lists_records_and_reconciles_declared_figures(tree):
         # 20/03 is after the declared period: only the session of 10/10/2023 is logged.
         ("BDV", "thematic_sessions", Decimal("13.00"), 1, Decimal("-12.00")),
     ]
+
+
+def test_the_year_reports_totals_are_the_overviews_totals(tree):
+    build_quarter(tree)
+    stp = reports.quarter_totals(tree["STP"], Q1, today=AFTER).total
+    assert (stp.sessions, stp.units, stp.behind_units, stp.attended, stp.invited) == (9, 3, 1, 18, 20)
+    populate(tree, 12)
+    for today in (datetime.date(2024, 2, 10), datetime.date(2025, 1, 10)):
+        for number in (1, 2):
+            quarter = Quarter(2024, number)
+            totals = reports.quarter_totals(tree["BLOC"], quarter, today=today)
+            overview = reports.quarter_overview(tree["BLOC"], quarter, today=today)
+            assert totals.total.values == overview.total.values
+            assert totals.rows is None

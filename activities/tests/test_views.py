@@ -218,6 +218,8 @@ def count_queries(client, url, django_assert_num_queries, expected):
         (QUARTER_URL + "?format=xlsx", 4),
         ("/reports/2024/", 11),
         ("/units/BLOC/2024/q1/", 14),
+        ("/units/BLOC/2024/q1/?page=2", 14),
+        ("/units/STP/2024/q1/", 14),
         ("/units/BLOC/2024/q1/?format=csv", 12),
     ],
 )
