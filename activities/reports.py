@@ -495,7 +495,7 @@ def quarter_totals(root, quarter, *, today=None, rule_set=None):
     """
     today = today or timezone.localdate()
     plans = plan_for(quarter, today, rule_set)
-    statement = totals_statement(connection.vendor, rule_set)
+    statement = totals_statement(connections[router.db_for_read(Unit)].vendor, rule_set)
     total = Figures()
     for unit_kind, is_active, *rest in recorded_by_unit(root, quarter, rule_set, statement):
         held, units, counts = rest[:KINDS], rest[KINDS], rest[KINDS + 1 :]
