@@ -81,14 +81,14 @@ def main():
 
 
 def run(args, connection):
-    from bench import imports, reading, reports
+    from bench import exports, imports, reading, reports
 
     province, header = built(args, connection)
     print(f"{header}; median of {args.repeat} runs")
     results = [
         *reports.cases(province, args.repeat, connection),
         *changelist_cases(province, args.repeat, connection),
-        *export_cases(province, args.repeat),
+        *exports.cases(province, args.repeat, connection),
         *imports.cases(province, args.rows, args.repeat),
         *reading.cases(province, args.rows, args.repeat),
         *memory_cases(province, args.memory_rows),

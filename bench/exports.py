@@ -1,0 +1,199 @@
+"""
+The admin's export of every session of the province, as a user waits for it: the
+export view over HTTP (django.test.Client, logged in as a bloc superuser), the whole
+streamed response read, against reading the same rows and columns with values_list.
+
+    python -m bench.exports [--committees 100 --cells 10 --years 5 --repeat 3] [--writers]
+
+Also the memory the export takes as the operating system counts it: the process's
+peak resident set (VmHWM, reset before the export through /proc/self/clear_refs) over
+its resident set before, and, with --writers, the XLSX writers side by side on the
+same rows (the comparison in bench/README.md).
+"""
+
+import gc
+import sys
+import tempfile
+
+from bench import on_throwaway_database, side_by_side, timed
+from bench.province import built, province_parser
+
+EXPORT_URL = "/admin/activities/studysession/export/"
+FORMATS = {"XLSX": "0", "CSV": "1"}
+CSV_TARGET, XLSX_TARGET = 3, 8
+MEMORY_TARGET = 300 * 2**20
+
+
+def main():
+    parser = province_parser(__doc__.splitlines()[1], repeat=3)
+    parser.add_argument("--writers", action="store_true", help="also compare the XLSX writers")
+    args = parser.parse_args()
+    on_throwaway_database(run, args, "exports")
+
+
+def run(args, connection):
+    from bench.__main__ import print_table
+
+    province, header = built(args, connection)
+    print(f"{header}; median of {args.repeat} runs")
+    results = cases(province, args.repeat, connection)
+    if args.writers:
+        results += writer_cases(province, args.repeat)
+    print_table(results)
+
+
+def cases(province, repeat, connection):
+    from django.test import Client
+
+    from activities.models import StudySession
+    from activities.resources import StudySessionResource
+    from bench.__main__ import Result
+    from tracker.imports.exports import lookups_of
+
+    client = Client()
+    client.force_login(province.superuser)
+    lookups = lookups_of(StudySessionResource().export_columns())
+
+    def read():
+        return list(StudySession.objects.values_list(*lookups))
+
+    results = []
+    for label, target in [("CSV", CSV_TARGET), ("XLSX", XLSX_TARGET)]:
+
+        def export(label=label):
+            response = client.post(EXPORT_URL, {"format": FORMATS[label], "resource": "0"})
+            assert response.status_code == 200, response.status_code
+            size = sum(len(chunk) for chunk in response.streaming_content)
+            response.close()
+            return size
+
+        # Counted at the connection: the test client's requests reset its query log.
+        queries = []
+
+        def counted(execute, sql, *rest, queries=queries):
+            queries.append(sql)
+            return execute(sql, *rest)
+
+        with connection.execute_wrapper(counted):
+            size = export()
+        seconds, baseline = side_by_side(export, read, repeat)
+        results.append(
+            Result(
+                f"admin export of {province.sessions:,} sessions to {label} (HTTP)",
+                seconds,
+                baseline,
+                target=target,
+                queries=len(queries),
+                note=f"{province.sessions / seconds:,.0f} rows/s, {size / 2**20:,.1f} MB "
+                f"(values_list: {province.sessions / baseline:,.0f} rows/s)",
+            )
+        )
+    for label in FORMATS:
+        results.append(
+            Result(
+                f"memory (RSS peak over before), admin export of {province.sessions:,} sessions to {label}",
+                rss_peak_over(lambda label=label: export_once(client, label)),
+                target=MEMORY_TARGET,
+                memory=True,
+            )
+        )
+    return results
+
+
+def export_once(client, label):
+    response = client.post(EXPORT_URL, {"format": FORMATS[label], "resource": "0"})
+    for _chunk in response.streaming_content:
+        pass
+    response.close()
+
+
+def status_kb(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise LookupError(field)
+
+
+def rss_peak_over(fn):
+    """Bytes the process's resident set peaked at during fn() over what it was before."""
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")  # resets VmHWM to the current resident set (Linux 4.0+)
+    before = status_kb("VmRSS")
+    fn()
+    return (status_kb("VmHWM") - before) * 1024
+
+
+def writer_cases(province, repeat):
+    """The same rows written by XlsxWriter (constant memory) and openpyxl (write-only)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from activities.models import StudySession
+    from activities.resources import StudySessionResource
+    from bench.__main__ import Result
+    from tracker.imports.exports import Kind, lookups_of, readers, xlsx_file
+    from tracker.imports.formats import neutralise
+
+    columns = StudySessionResource().export_columns()
+    rows = list(StudySession.objects.order_by("pk").values_list(*lookups_of(columns)))
+
+    def xlsxwriter():
+        xlsx_file(columns, rows).close()
+
+    def openpyxl():
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Dữ liệu")
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=column.header)
+            header.append(cell)
+        sheet.append(header)
+        cells = []
+        for column, read in zip(columns, readers(columns), strict=True):
+            if column.kind is Kind.DATE:
+
+                def cell(row, read=read):
+                    value = read(row)
+                    if value is None:
+                        return None
+                    written = WriteOnlyCell(sheet, value=value)
+                    written.number_format = "DD/MM/YYYY"
+                    return written
+
+            elif column.kind is Kind.NUMBER:
+                cell = read
+            else:
+
+                def cell(row, read=read):
+                    return neutralise(read(row))
+
+            cells.append(cell)
+        for row in rows:
+            sheet.append([cell(row) for cell in cells])
+        with tempfile.TemporaryFile() as out:
+            workbook.save(out)
+
+    results = []
+    for label, fn in [("XlsxWriter, constant_memory", xlsxwriter), ("openpyxl, write-only", openpyxl)]:
+        results.append(
+            Result(
+                f"XLSX writer alone, {len(rows):,} rows read beforehand: {label}",
+                timed(fn, repeat),
+            )
+        )
+        results.append(
+            Result(
+                f"memory (RSS peak over before), {label}",
+                rss_peak_over(fn),
+                target=MEMORY_TARGET,
+                memory=True,
+            )
+        )
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main())
