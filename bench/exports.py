@@ -122,7 +122,7 @@ def rss_peak_over(fn):
         clear.write("5")  # resets VmHWM to the current resident set (Linux 4.0+)
     before = status_kb("VmRSS")
     fn()
-    return (status_kb("VmHWM") - before) * 1024
+    return max(0, status_kb("VmHWM") - before) * 1024
 
 
 def writer_cases(province, repeat):
@@ -133,8 +133,7 @@ def writer_cases(province, repeat):
     from activities.models import StudySession
     from activities.resources import StudySessionResource
     from bench.__main__ import Result
-    from tracker.imports.exports import Kind, lookups_of, readers, xlsx_file
-    from tracker.imports.formats import neutralise
+    from tracker.imports.exports import SHEET_NAME, XLSX_CELLS, Kind, by_column, chunks, lookups_of, xlsx_file
 
     columns = StudySessionResource().export_columns()
     rows = list(StudySession.objects.order_by("pk").values_list(*lookups_of(columns)))
@@ -143,36 +142,22 @@ def writer_cases(province, repeat):
         xlsx_file(columns, rows).close()
 
     def openpyxl():
+        # The export's columns and conversions, the cells written by openpyxl instead.
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Dữ liệu")
+        sheet = workbook.create_sheet(SHEET_NAME)
         sheet.freeze_panes = "A2"
-        header = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=column.header)
-            header.append(cell)
-        sheet.append(header)
-        cells = []
-        for column, read in zip(columns, readers(columns), strict=True):
-            if column.kind is Kind.DATE:
-
-                def cell(row, read=read):
-                    value = read(row)
-                    if value is None:
-                        return None
-                    written = WriteOnlyCell(sheet, value=value)
-                    written.number_format = "DD/MM/YYYY"
-                    return written
-
-            elif column.kind is Kind.NUMBER:
-                cell = read
-            else:
-
-                def cell(row, read=read):
-                    return neutralise(read(row))
-
-            cells.append(cell)
-        for row in rows:
-            sheet.append([cell(row) for cell in cells])
+        sheet.append([column.header for column in columns])
+        cells = [XLSX_CELLS[column.kind] for column in columns]
+        dates = [number for number, column in enumerate(columns) if column.kind is Kind.DATE]
+        for chunk in chunks(rows):
+            values = by_column(columns, chunk)
+            for row in zip(*(cell(column) for cell, column in zip(cells, values, strict=True)), strict=True):
+                row = list(row)
+                for number in dates:
+                    if row[number] is not None:
+                        row[number] = WriteOnlyCell(sheet, value=row[number])
+                        row[number].number_format = "DD/MM/YYYY"
+                sheet.append(row)
         with tempfile.TemporaryFile() as out:
             workbook.save(out)
 

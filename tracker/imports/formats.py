@@ -26,7 +26,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # with the spaces a program may trim, can begin a cell, so a formula character after
 # one is made inert too, with the quote Excel and LibreOffice both show as text.
 FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t\r\n]\s*)(?=[=+\-@])")
-# Any of the above, or a control character: most cells hold none, and one search says so.
+# What `neutralise` and `neutralise_csv` change: most cells hold none of it, and one
+# search says so.
+CELL_NEEDS_CARE = re.compile(r"^[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NEEDS_CARE = re.compile(r"^[=+\-@\t\r]|[,;\t\r\n]\s*[=+\-@]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
