@@ -239,3 +239,14 @@ def test_the_streamed_rows_are_the_values_the_resource_gives(tree, model):
     expected = SafeCSV().export_data(resource.export(queryset=queryset))
     assert streamed.decode() == expected
     assert len(expected.splitlines()) > 7
+
+
+def test_a_list_that_needs_distinct_exports_the_same_rows_in_the_same_order(tree):
+    from activities.resources import StudySessionResource
+
+    populate(tree, 5)
+    columns = StudySessionResource().export_columns()
+    listed = StudySession.objects.order_by("-date", "pk")
+    rows = list(rows_of(listed, columns))
+    assert len(rows) == 5
+    assert list(rows_of(listed.distinct(), columns)) == rows
