@@ -404,6 +404,13 @@ class InitiativeResource(TrackerResource):
     result = fields.Field(column_name="Kết luận đánh giá", widget=TextWidget())
 
     natural_key = ("unit", "title")
+    export_lookups = {
+        "evaluated_on": "evaluations__evaluated_on",
+        "evaluator": "evaluations__evaluator",
+        "result": "evaluations__result",
+    }
+    # As the initiative lists them (InitiativeEvaluation's ordering).
+    export_ordering = ("-evaluations__evaluated_on", "evaluations__pk")
     EVALUATION_COLUMNS = ("Ngày đánh giá", "Cơ quan đánh giá", "Kết luận đánh giá")
     column_help = {
         "Mã đơn vị": UNIT_HELP,

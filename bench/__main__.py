@@ -11,8 +11,9 @@ own baseline, in the same run:
 
 - the import of --rows sessions through the admin's code path (dry run, confirm)
   against bulk_create of the same rows (target 3×);
-- the export of every session of the province to XLSX and CSV against reading the
-  same rows with values_list (rows/s);
+- the admin's export of every session of the province to CSV and XLSX over HTTP,
+  streamed, against reading the same rows with values_list (targets 3× and 8×), and
+  the process's peak resident memory during each (bench/exports.py);
 - the quarter overview of the bloc, and the figures of one committee's quarter page,
   against one hand-written SQL GROUP BY giving the same numbers, checked equal
   (target 2×); the whole unit quarter page, which also lists every record, for scale;
@@ -42,7 +43,7 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench import on_throwaway_database, side_by_side, timed
+from bench import on_throwaway_database, timed
 from bench.province import built, province_parser
 
 
@@ -122,7 +123,7 @@ def sizes_in_turn(args):
 
 
 def run(args, connection):
-    from bench import imports, pages, reading, reports
+    from bench import exports, imports, pages, reading, reports
 
     province, header = built(args, connection)
     print(f"{header}; median of {args.repeat} runs")
@@ -130,7 +131,7 @@ def run(args, connection):
         *reports.cases(province, args.repeat, connection),
         *pages.cases(province, args.repeat, connection),
         *changelist_cases(province, args.repeat, connection),
-        *export_cases(province, args.repeat),
+        *exports.cases(province, args.repeat, connection),
         *imports.cases(province, args.rows, args.repeat),
         *reading.cases(province, args.rows, args.repeat),
         *memory_cases(province, args.memory_rows),
@@ -199,38 +200,6 @@ def changelist_cases(province, repeat, connection):
         queries = len(captured)  # now: each request clears the connection's query log
         results.append(
             Result(f"admin session list, 100 rows ({label})", timed(page, repeat), queries=queries)
-        )
-    return results
-
-
-def export_cases(province, repeat):
-    """Every session of the province to XLSX and CSV, as the admin's export does, against values_list."""
-    from activities.models import StudySession
-    from activities.resources import StudySessionResource
-    from tracker.imports.formats import SafeCSV, SafeXLSX
-
-    queryset = StudySession.objects.order_by("pk")
-    fields = ["unit__code", "kind", "date", "year", "quarter", "topic", "format", "chair__code"]
-    fields += ["attended", "expected", "has_self_criticism", "reviews_study", "minutes"]
-
-    def read():
-        return list(queryset.values_list(*fields))
-
-    results = []
-    for label, file_format in [("XLSX", SafeXLSX), ("CSV", SafeCSV)]:
-
-        def export(file_format=file_format):
-            dataset = StudySessionResource(user=province.superuser).export(queryset=queryset)
-            return file_format().export_data(dataset)
-
-        seconds, baseline = side_by_side(export, read, repeat)
-        results.append(
-            Result(
-                f"export of {province.sessions:,} sessions to {label}",
-                seconds,
-                baseline,
-                note=f"{province.sessions / seconds:,.0f} rows/s (values_list: {province.sessions / baseline:,.0f})",
-            )
         )
     return results
 

@@ -24,12 +24,12 @@ PARENT_NAME_COLUMN = "Đơn vị cấp trên"
 
 
 def unit_name_column():
-    return ShownField(UNIT_NAME_COLUMN, lambda row: row.unit.name)
+    return ShownField(UNIT_NAME_COLUMN, "unit__name")
 
 
 def parent_name_column():
     """The name of the row's unit's parent, read from the unit row (no join)."""
-    return ShownField(PARENT_NAME_COLUMN, lambda row: row.unit.parent_name)
+    return ShownField(PARENT_NAME_COLUMN, "unit__parent_name")
 
 
 class UnitResource(TrackerResource):
@@ -39,7 +39,7 @@ class UnitResource(TrackerResource):
     parent = fields.Field(
         attribute="parent", column_name="Mã đơn vị cấp trên", widget=CodeWidget(Unit, None, required=False)
     )
-    parent_name = ShownField(PARENT_NAME_COLUMN, lambda unit: unit.parent_name)
+    parent_name = ShownField(PARENT_NAME_COLUMN, "parent_name")
     host_agency = fields.Field(attribute="host_agency", column_name="Cơ quan", widget=TextWidget())
     is_active = fields.Field(attribute="is_active", column_name="Đang hoạt động", widget=YesNoWidget())
     note = fields.Field(attribute="note", column_name="Ghi chú", widget=TextWidget())
@@ -207,6 +207,8 @@ class PositionResource(TrackerResource):
         ]
         export_order = fields
         import_id_fields = []
+
+    export_lookups = {"full_name": "official__full_name"}
 
     def __init__(self, user=None, **kwargs):
         super().__init__(user, **kwargs)

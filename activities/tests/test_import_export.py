@@ -439,28 +439,28 @@ class TestExport:
         make_session(tree["STP-TT"], topic="Của STP-TT")
         make_session(tree["KBNN-1"], topic="Của KBNN")
         response = self.export(client, CSV, "?unit=STP-VP")
-        text = response.content.decode("utf-8-sig")
+        text = response.getvalue().decode("utf-8-sig")
         assert "Của STP-VP" in text
         assert "Của STP-TT" not in text and "Của KBNN" not in text
 
     def test_export_honours_the_search(self, client, alice, tree):
         make_session(tree["STP-VP"], topic="Về văn hóa")
         make_session(tree["STP-VP"], topic="Về đoàn kết")
-        text = self.export(client, CSV, "?q=đoàn").content.decode("utf-8-sig")
+        text = self.export(client, CSV, "?q=đoàn").getvalue().decode("utf-8-sig")
         assert "Về đoàn kết" in text and "Về văn hóa" not in text
 
     def test_formulas_are_neutralised_but_numbers_and_dates_stay_typed(self, client, alice, tree):
         for n, dangerous in enumerate(["=1+1", "+1", "-1", "@SUM(A1)"]):
             make_session(tree["STP-VP"], topic=dangerous, date=datetime.date(2024, 2, 1 + n))
         response = self.export(client, XLSX)
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         rows = list(sheet.iter_rows(min_row=2, values_only=True))
         assert [cell.value for cell in sheet[1]] == EXPORT_HEADERS
         topics = sorted(r[EXPORT_HEADERS.index("Chủ đề")] for r in rows)
         assert topics == sorted(["'=1+1", "'+1", "'-1", "'@SUM(A1)"])
         assert all(isinstance(r[EXPORT_HEADERS.index("Ngày")], datetime.datetime) for r in rows)
         assert all(r[EXPORT_HEADERS.index("Số có mặt")] == 18 for r in rows)
-        csv_text = self.export(client, CSV).content.decode("utf-8-sig")
+        csv_text = self.export(client, CSV).getvalue().decode("utf-8-sig")
         assert "'=1+1" in csv_text and "01/02/2024" in csv_text
 
     def test_tab_and_carriage_return_are_neutralised_too(self):
@@ -472,7 +472,7 @@ class TestExport:
     def test_each_row_names_its_unit_and_the_units_parent_beside_the_code(self, client, alice, tree):
         make_session(tree["STP-VP"], topic="Của chi bộ")
         make_session(tree["STP"], topic="Của đảng bộ")
-        sheet = load_workbook(io.BytesIO(self.export(client, XLSX).content)).active
+        sheet = load_workbook(io.BytesIO(self.export(client, XLSX).getvalue())).active
         named = sorted(row[:3] for row in sheet.iter_rows(min_row=2, values_only=True))
         assert named == [
             ("STP", "Đảng bộ Sở Tư pháp", "Đảng bộ Khối các cơ quan tỉnh"),
@@ -481,7 +481,7 @@ class TestExport:
 
     def test_a_changed_unit_name_in_the_file_is_ignored_not_imported(self, client, alice, tree):
         session = make_session(tree["STP-VP"], topic="Có ngày")
-        workbook = load_workbook(io.BytesIO(self.export(client, XLSX).content))
+        workbook = load_workbook(io.BytesIO(self.export(client, XLSX).getvalue()))
         workbook.active["B2"], workbook.active["C2"] = "Chi bộ khác", "Đảng bộ khác"
         out = io.BytesIO()
         workbook.save(out)
@@ -497,7 +497,7 @@ class TestExport:
     def test_round_trip_changes_nothing(self, client, alice, tree):
         make_session(tree["STP-VP"], topic="Có ngày")
         make_session(tree["STP-TT"], topic="Không ngày", date=None, year=2024, quarter=3)
-        exported = self.export(client, XLSX).content
+        exported = self.export(client, XLSX).getvalue()
         response = dry_run(client, SimpleUploadedFile("lai.xlsx", exported), XLSX)
         assert [r.import_type for r in response.context["result"].rows] == ["skip", "skip"]
 

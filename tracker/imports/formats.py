@@ -26,6 +26,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # with the spaces a program may trim, can begin a cell, so a formula character after
 # one is made inert too, with the quote Excel and LibreOffice both show as text.
 FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t\r\n]\s*)(?=[=+\-@])")
+# What `neutralise` and `neutralise_csv` change: most cells hold none of it, and one
+# search says so.
+CELL_NEEDS_CARE = re.compile(r"^[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NEEDS_CARE = re.compile(r"^[=+\-@\t\r]|[,;\t\r\n]\s*[=+\-@]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def neutralise(value):
@@ -42,6 +46,8 @@ def neutralise(value):
 
 def neutralise_csv(value):
     """A text field of a CSV file: neutralised as a cell, and after every separator in it."""
+    if isinstance(value, str) and NEEDS_CARE.search(value) is None:
+        return value
     value = neutralise(value)
     if isinstance(value, str):
         return FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)

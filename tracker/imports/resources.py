@@ -20,6 +20,7 @@ from tracker.history import bulk_create_with_history, bulk_update_with_history
 from tracker.text import nfc
 from tracker.versioning import Versioned
 
+from .exports import Column, blank_if_none, column_of
 from .reading import Columns
 from .widgets import ChoiceWidget, CodeWidget, DateWidget, YesNoWidget
 
@@ -111,8 +112,18 @@ class ShownField(fields.Field):
     blank template leaves it out.
     """
 
-    def __init__(self, column_name, value):
-        super().__init__(column_name=column_name, readonly=True, dehydrate_method=value)
+    def __init__(self, column_name, lookup):
+        self.lookup = lookup
+        super().__init__(column_name=column_name, readonly=True, dehydrate_method=self.read)
+
+    def read(self, instance):
+        """The value at `lookup` ("unit__name") of a record."""
+        for name in self.lookup.split("__"):
+            instance = getattr(instance, name)
+        return instance
+
+    def export_column(self):
+        return Column(self.column_name, (self.lookup,), convert=blank_if_none)
 
 
 class TrackerResource(resources.ModelResource):
@@ -123,6 +134,11 @@ class TrackerResource(resources.ModelResource):
 
     # The fields of the natural key, as model field names.
     natural_key = ()
+    # What an export reads for a field without an attribute (one a dehydrate method
+    # writes), as a lookup: {"full_name": "official__full_name"}.
+    export_lookups = {}
+    # How an export orders the rows a many-valued lookup adds within one record.
+    export_ordering = ()
 
     def __init__(self, user=None, **kwargs):
         self.user = user
@@ -410,6 +426,13 @@ class TrackerResource(resources.ModelResource):
             queryset = self.get_queryset()
         # A column showing a related record's code reads it with the row, not one query a row.
         return super().export(queryset=queryset.select_related(*self.related_export_fields()), **kwargs)
+
+    def export_columns(self):
+        """The export's columns, in order, each with what to read for it (see exports.py)."""
+        names = {id(field): name for name, field in self.fields.items()}
+        return [
+            column_of(field, self.export_lookups.get(names[id(field)])) for field in self.get_export_fields()
+        ]
 
     def related_export_fields(self):
         opts = self._meta.model._meta

@@ -312,6 +312,10 @@ class QuarterField(fields.Field):
         instance.year, instance.quarter = quarter.year, quarter.number
 
     def export(self, instance, **kwargs):
-        if instance.year is None or instance.quarter is None:
+        return self.label(instance.year, instance.quarter)
+
+    @staticmethod
+    def label(year, number):
+        if year is None or number is None:
             return ""
-        return f"Quý {Quarter(instance.year, instance.quarter).roman}/{instance.year}"
+        return f"Quý {Quarter(year, number).roman}/{year}"

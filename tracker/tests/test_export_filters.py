@@ -60,6 +60,6 @@ def test_the_export_offered_after_a_refused_address_exports_the_users_rows(clien
     assert client.post(url + "?foo=bar", {"format": "0", "resource": "0"}).status_code == 400
     response = client.post(url, {"format": CSV, "resource": "0"})
     assert response.status_code == 200
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     assert "Của STP-VP" in text
     assert "Của KBNN" not in text

@@ -44,7 +44,7 @@ def url(model, view):
 def export(client, model, file_format, query=""):
     response = client.post(url(model, "export") + query, {"format": file_format, "resource": "0"})
     assert response.status_code == 200, response.content[:500]
-    return response.content
+    return response.getvalue()
 
 
 def dry_run(client, model, content, file_format):
@@ -126,7 +126,7 @@ def test_an_export_holds_only_the_users_units(client, tree, model):
     client.force_login(alice)
     response = client.post(url(model, "export"), {"format": CSV, "resource": "0"})
     assert response.status_code == 200
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     assert "STP" in text  # her own units' rows are there
     assert "KBNN" not in text and "Kho bạc" not in text
 
