@@ -227,6 +227,7 @@ class TrackerResource(resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
+        row_result.number = self.line(kwargs.get("row_number", 0))  # as in the spreadsheet
         for error in row_result.errors:
             # Not a mistake in the file: the page says so in Vietnamese, the log keeps the detail.
             logger.error("Import row %s failed\n%s", self.line(kwargs.get("row_number", 0)), error.traceback)

@@ -15,6 +15,9 @@ A confirm claims the upload by deleting it: the database says whether a delete r
 a row, so of two confirms of one upload (a double click, two tabs, a reload) exactly one
 gets it. The other is told what became of it from two small markers with the same
 lifetime: one while the import is being written, one once it is written.
+
+Beside the upload, under the same token and lifetime, waits the full check of its rows
+(check.py), which the preview offers as a download; it outlives the upload's confirm.
 """
 
 import enum
@@ -28,6 +31,7 @@ from import_export.tmp_storages import BaseStorage
 TOKEN = re.compile(r"[0-9a-f]{32}")
 BEING_IMPORTED = ":being-imported"
 IMPORTED = ":imported"
+CHECK = ":check"
 
 
 class UploadState(enum.Enum):
@@ -44,6 +48,7 @@ class PendingUpload(BaseStorage):
         super().__init__(**kwargs)
         self.user_id = user.pk
         self.claimed = None  # what a claim took: the stored table
+        self.checked = None  # the table this request stored, read back without the cache
 
     @property
     def cache(self):
@@ -66,7 +71,23 @@ class PendingUpload(BaseStorage):
     def read(self):
         if self.claimed is not None:
             return self.claimed
+        if self.checked is not None:
+            return self.checked
         return self.cache.get(self.key())
+
+    def keep(self, table):
+        """Store the upload's table, and read it back in this request as it is, not decoded again."""
+        self.save(table.dumps())
+        self.checked = table
+
+    def save_check(self, data):
+        self.cache.set(self.key(CHECK), data, settings.IMPORT_UPLOAD_TTL)
+
+    def read_check(self):
+        """The stored check of this user's upload, or None."""
+        if not self.has_valid_name():
+            return None
+        return self.cache.get(self.key(CHECK))
 
     def remove(self):
         if self.claimed is not None:
