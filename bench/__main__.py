@@ -81,7 +81,7 @@ def main():
 
 
 def run(args, connection):
-    from bench import imports, reading, reports
+    from bench import import_http, imports, reading, reports
 
     province, header = built(args, connection)
     print(f"{header}; median of {args.repeat} runs")
@@ -90,6 +90,7 @@ def run(args, connection):
         *changelist_cases(province, args.repeat, connection),
         *export_cases(province, args.repeat),
         *imports.cases(province, args.rows, args.repeat),
+        *import_http.cases(province, args.repeat, connection, rows=args.rows, memory_rows=args.memory_rows),
         *reading.cases(province, args.rows, args.repeat),
         *memory_cases(province, args.memory_rows),
     ]
