@@ -12,6 +12,7 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from activities.models import StudySession
+from activities.tests.factories import make_session
 from activities.tests.test_import_export import CSV, HEADERS, csv_file, dry_run, row
 from units.models import Role
 from units.services import user_grant
@@ -159,3 +160,23 @@ def test_the_preview_page_does_not_grow_with_the_file(client, people):
     # Only the numbers differ (counts, row numbers, dates): a 10,000-row page is as small.
     assert abs(len(large) - len(small)) < 2048
     assert len(large) < 200 * 1024
+
+
+def test_the_check_names_updates_and_possible_duplicates(client, people, tree):
+    stored = make_session(tree["STP-VP"], kind=StudySession.Kind.MONTHLY, date=datetime.date(2024, 1, 1))
+    updated = make_session(tree["STP-VP"], topic="Về văn hóa", attended=10)
+    client.force_login(people["alice"])
+    rows = monthly(2) + [row(topic="Về văn hóa")]
+    response = dry_run(client, csv_file(rows), CSV)
+    check = check_of(client, response)
+    assert [line[:3] for line in check[1:]] == [
+        [
+            "2",
+            "Thêm mới",
+            f"có thể trùng: {stored}: {stored.topic}",
+        ],
+        ["3", "Thêm mới", ""],
+        ["4", "Cập nhật", ""],
+    ]
+    assert check[3][10] == "10 → 18"  # Số có mặt, old → new
+    assert StudySession.objects.get(pk=updated.pk).attended == 10
