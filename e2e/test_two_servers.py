@@ -2,9 +2,11 @@
 Two app servers on one database, as behind a load balancer: a file previewed on one
 is confirmed on the other, over real HTTP with the browser's session cookie, and its
 rows are written once. Each server is `manage.py runserver --noreload` in a process of
-its own; they share only the database (the checked upload waits in its cache table).
+its own; they share only the database (the checked upload waits in its cache table):
+a SQLite file, or, when DATABASE_URL names PostgreSQL, a database made beside it.
 """
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -68,13 +70,38 @@ def wait_for(port, server, seconds=60):
     pytest.fail(f"the server on port {port} did not answer")
 
 
+@contextlib.contextmanager
+def shared_database(folder):
+    """The URL of an empty database both servers use, dropped after."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{folder / 'tracker.sqlite3'}"
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    name = f"{name}_two_servers"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     folder = tmp_path_factory.mktemp("two-servers")
-    database = folder / "tracker.sqlite3"
+    with shared_database(folder) as database:
+        yield from serving(folder, database)
+
+
+def serving(folder, database):
     env = {
         **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database,
         "DJANGO_SETTINGS_MODULE": "tracker.settings",
         "DEBUG": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),  # one key for both, as in a deployment
@@ -154,8 +181,14 @@ class Browser:
 
 
 def sessions_in(database):
-    with sqlite3.connect(database) as connection:
-        return connection.execute("SELECT topic FROM activities_studysession ORDER BY topic").fetchall()
+    query = "SELECT topic FROM activities_studysession ORDER BY topic"
+    if database.startswith("sqlite:///"):
+        with sqlite3.connect(database.removeprefix("sqlite:///")) as connection:
+            return connection.execute(query).fetchall()
+    import psycopg
+
+    with psycopg.connect(database) as connection:
+        return connection.execute(query).fetchall()
 
 
 def test_a_preview_made_on_one_server_is_confirmed_on_the_other_once(servers):
