@@ -23,33 +23,19 @@ from .resources import shown
 PREVIEW_ROWS = 200
 
 
-def status_label(import_type):
-    return {
+def check_rows(result, unexpected_error):
+    """[row in the file, result, messages, the preview's columns…] for every row, in the file's order."""
+    # Each label translated once per file, not once per row.
+    labels = {
         RowResult.IMPORT_TYPE_NEW: _("New"),
         RowResult.IMPORT_TYPE_UPDATE: _("Update"),
         RowResult.IMPORT_TYPE_SKIP: _("Skipped"),
         RowResult.IMPORT_TYPE_DELETE: _("Delete"),
-    }.get(import_type, _("Error"))
-
-
-def duplicate_note(row_result):
-    found = [
-        f"{session}: {session.topic}" if session.topic else str(session)
-        for session in getattr(row_result, "duplicate_sessions", ())
-    ]
-    found += [
-        _("row %(number)s of the file") % {"number": number}
-        for number in getattr(row_result, "duplicate_rows", ())
-    ]
-    return f"{_('possible duplicate')}: {'; '.join(found)}" if found else ""
-
-
-def check_rows(result, unexpected_error):
-    """[row in the file, result, messages, the preview's columns…] for every row, in the file's order."""
+    }
+    error, duplicate, other_row = _("Error"), _("possible duplicate"), _("row %(number)s of the file")
     invalid = iter(result.invalid_rows)
     errors = iter(result.error_rows)
     for row_result in result.rows:
-        number = getattr(row_result, "number", "")
         if row_result.import_type == RowResult.IMPORT_TYPE_INVALID:
             row = next(invalid)
             messages = [
@@ -58,19 +44,24 @@ def check_rows(result, unexpected_error):
                 for message in texts
             ]
             messages += [str(message) for message in row.non_field_specific_errors]
-            yield [row.number, _("Error"), "\n".join(messages), *row.values]
+            yield [row.number, error, "\n".join(messages), *row.values]
         elif row_result.import_type == RowResult.IMPORT_TYPE_ERROR:
             row = next(errors)
             values = row.errors[0].row if row.errors else {}
             yield [
                 row.number,
-                _("Error"),
+                error,
                 str(unexpected_error),
                 *(shown(values.get(h)) for h in result.diff_headers),
             ]
         else:
-            values = [str(value) for value in (row_result.diff or ())]
-            yield [number, status_label(row_result.import_type), duplicate_note(row_result), *values]
+            found = [
+                f"{session}: {session.topic}" if session.topic else str(session)
+                for session in getattr(row_result, "duplicate_sessions", ())
+            ]
+            found += [other_row % {"number": number} for number in getattr(row_result, "duplicate_rows", ())]
+            note = f"{duplicate}: {'; '.join(found)}" if found else ""
+            yield [row_result.number, labels[row_result.import_type], note, *(row_result.diff or ())]
 
 
 def check_file(result, unexpected_error):
@@ -78,8 +69,18 @@ def check_file(result, unexpected_error):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_("Row in the file"), _("Result"), _("Messages"), *result.diff_headers])
+    # The file's values repeat (codes, kinds, "Có", dates): each is made inert once.
+    inert = {}
     for values in check_rows(result, unexpected_error):
-        writer.writerow([neutralise_csv(value) if isinstance(value, str) else value for value in values])
+        cells = []
+        for value in values:
+            if not isinstance(value, int | float):
+                text = str(value)
+                value = inert.get(text)
+                if value is None:
+                    value = inert[text] = neutralise_csv(text)
+            cells.append(value)
+        writer.writerow(cells)
     return zlib.compress(("\ufeff" + out.getvalue()).encode(), 1)
 
 
