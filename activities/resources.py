@@ -149,7 +149,8 @@ class StudySessionResource(TrackerResource):
         """
         units = self.fields["unit"].widget.cache
         keys, occasions, years = set(), set(), set()
-        for row in dataset.dict:
+        for values in dataset:  # a row at a time: dataset.dict would hold them all at once
+            row = dict(zip(dataset.headers, values, strict=True))
             if str(row.get("Mã đơn vị") or "").strip().upper() not in units:
                 continue  # a code the widget would look up again: the row's error says so
             try:

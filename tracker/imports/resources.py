@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.utils.translation import gettext as _
@@ -228,6 +229,10 @@ class TrackerResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
         row_result.number = self.line(kwargs.get("row_number", 0))  # as in the spreadsheet
+        if settings.IMPORT_EXPORT_SKIP_ADMIN_LOG:
+            # The library keeps each saved record for the admin's log entries, which
+            # imports skip (the audit history has every row): 50,000 records held to the end.
+            row_result.instance = None
         for error in row_result.errors:
             # Not a mistake in the file: the page says so in Vietnamese, the log keeps the detail.
             logger.error("Import row %s failed\n%s", self.line(kwargs.get("row_number", 0)), error.traceback)
