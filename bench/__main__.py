@@ -11,6 +11,10 @@ own baseline, in the same run:
 
 - the import of --rows sessions through the admin's code path (dry run, confirm)
   against bulk_create of the same rows (target 3×);
+- the same import as users run it, through the admin's HTTP views (an XLSX posted to
+  the import view, then the confirm), against the same bulk_create (target 3× each),
+  with the preview page's size (target 1 MB), and the RSS high-water mark of a process
+  of its own importing --memory-rows rows (target 300 MB over idle; bench/import_http.py);
 - the export of every session of the province to XLSX and CSV against reading the
   same rows with values_list (rows/s);
 - the quarter overview of the bloc, and the figures of one committee's quarter page,
