@@ -23,6 +23,7 @@ Beside the upload, under the same token and lifetime, waits the full check of it
 import enum
 import re
 import secrets
+import zlib
 
 from django.conf import settings
 from django.core.cache import caches
@@ -66,14 +67,14 @@ class PendingUpload(BaseStorage):
 
     def save(self, data):
         self.name = secrets.token_hex(16)
-        self.cache.set(self.key(), data, settings.IMPORT_UPLOAD_TTL)
+        self.cache.set(self.key(), pack(data), settings.IMPORT_UPLOAD_TTL)
 
     def read(self):
         if self.claimed is not None:
             return self.claimed
         if self.checked is not None:
             return self.checked
-        return self.cache.get(self.key())
+        return unpack(self.cache.get(self.key()))
 
     def keep(self, table):
         """Store the upload's table, and read it back in this request as it is, not decoded again."""
@@ -100,7 +101,7 @@ class PendingUpload(BaseStorage):
         """Take the upload for this request; False when another took it or it is not there."""
         if not self.has_valid_name():
             return False
-        data = self.cache.get(self.key())
+        data = unpack(self.cache.get(self.key()))
         if data is None:
             return False
         # The marker first, so that a confirm arriving after the delete hears "being imported".
@@ -112,7 +113,7 @@ class PendingUpload(BaseStorage):
 
     def release(self):
         """Give a claimed upload back, unread by anyone else, for a later confirm."""
-        self.cache.set(self.key(), self.claimed, settings.IMPORT_UPLOAD_TTL)
+        self.cache.set(self.key(), pack(self.claimed), settings.IMPORT_UPLOAD_TTL)
         self.cache.delete(self.key(BEING_IMPORTED))
         self.claimed = None
 
@@ -132,3 +133,15 @@ class PendingUpload(BaseStorage):
         if self.key() in found:
             return UploadState.WAITING
         return UploadState.UNKNOWN
+
+
+# The table is stored compressed: 50,000 rows of JSON are tens of megabytes as the
+# database cache writes them (pickled, then base64), and a tenth of that compressed.
+
+
+def pack(text):
+    return zlib.compress(text.encode(), 1)
+
+
+def unpack(data):
+    return None if data is None else zlib.decompress(data).decode()
