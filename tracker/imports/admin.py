@@ -225,13 +225,13 @@ class TrackerImportExportMixin(ImportExportMixin):
         storage = self.get_tmp_storage_class()(name=token, user=request.user)
         if context.get("result") is not None:
             storage.save_check(check_file(context["result"], UNEXPECTED_ROW_ERROR))
-            context.update(self.preview_context(request, context["result"], token))
+            context.update(self.preview_context(context["result"], token))
         if "confirm_form" not in context:
             # A preview with errors offers no confirm: its stored upload would only wait to expire.
             storage.remove()
         return response
 
-    def preview_context(self, request, result, token):
+    def preview_context(self, result, token):
         """The first rows of the preview, how many are left out, and where the full check is."""
         rows = result.valid_rows()
         return {
@@ -408,7 +408,7 @@ class TrackerImportExportMixin(ImportExportMixin):
             "opts": self.model._meta,
             "confirm_form": confirm_form,
             "result": result,
-            **self.preview_context(request, result, confirm_form.cleaned_data["import_file_name"]),
+            **self.preview_context(result, confirm_form.cleaned_data["import_file_name"]),
             "media": self.media + confirm_form.media,
         }
         request.current_app = self.admin_site.name
