@@ -144,4 +144,6 @@ def pack(text):
 
 
 def unpack(data):
-    return None if data is None else zlib.decompress(data).decode()
+    if data is None or isinstance(data, str):
+        return data  # nothing, or an upload stored uncompressed before a deployment
+    return zlib.decompress(data).decode()
