@@ -141,18 +141,45 @@ class StudySessionResource(TrackerResource):
         return (session.unit_id, session.kind, None, session.year, session.quarter, session.topic)
 
     def load_existing(self, dataset):
-        units = self.fields["unit"].widget.cache.values()
-        years = set()
-        for row in dataset.dict:
+        """
+        The stored sessions the file's rows may update or repeat. A file names a few
+        hundred units over a year or two, which hold tens of thousands of sessions:
+        their keys are read first, as plain tuples, and only the sessions that share a
+        natural key or an occasion with a row of the file are read as records.
+        """
+        units = self.fields["unit"].widget.cache
+        keys, occasions, years = set(), set(), set()
+        for values in dataset:  # a row at a time: dataset.dict would hold them all at once
+            row = dict(zip(dataset.headers, values, strict=True))
+            if str(row.get("Mã đơn vị") or "").strip().upper() not in units:
+                continue  # a code the widget would look up again: the row's error says so
             try:
-                date = self.fields["date"].clean(row)
-                quarter = Quarter.of(date) if date else self.fields["quarter"].clean(row)
+                key = self.key_of_row(row)
             except ValueError:
-                continue
-            if quarter is not None:
-                years.add(quarter.year)
-        sessions = StudySession.objects.filter(unit__in=list(units), year__in=years).select_related("unit")
-        # The same query serves the possible duplicates: one for the whole file.
+                continue  # the row's own cells are reported
+            keys.add(key)
+            unit_id, kind, date, *rest = key
+            occasions.add(occasion(unit_id, kind, date, *(rest[:2] if date is None else ())))
+            years.add(Quarter.of(date).year if date is not None else rest[0])
+        stored = StudySession.objects.filter(unit__in=list(units.values()), year__in=years).values_list(
+            "pk", "unit_id", "kind", "date", "year", "quarter", "topic"
+        )
+        wanted = []
+        for pk, unit_id, kind, date, year, quarter, topic in stored:
+            key = (
+                (unit_id, kind, date, topic)
+                if date is not None
+                else (unit_id, kind, None, year, quarter, topic)
+            )
+            if key in keys or occasion(unit_id, kind, date, year, quarter) in occasions:
+                wanted.append(pk)
+        order = {pk: index for index, pk in enumerate(wanted)}
+        sessions = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            sessions.extend(StudySession.objects.filter(pk__in=chunk).select_related("unit"))
+        sessions.sort(key=lambda session: order[session.pk])
+        # The same sessions serve the possible duplicates.
         self.stored_occasions = defaultdict(list)
         self.file_occasions = defaultdict(list)
         for session in sessions:

@@ -11,6 +11,10 @@ own baseline, in the same run:
 
 - the import of --rows sessions through the admin's code path (dry run, confirm)
   against bulk_create of the same rows (target 3×);
+- the same import as users run it, through the admin's HTTP views (an XLSX posted to
+  the import view, then the confirm), against the same bulk_create (target 3× each),
+  with the preview page's size (target 1 MB), and the RSS high-water mark of a process
+  of its own importing --memory-rows rows (target 300 MB over idle; bench/import_http.py);
 - the admin's export of every session of the province to CSV and XLSX over HTTP,
   streamed, against reading the same rows with values_list (targets 3× and 8×), and
   the process's peak resident memory during each (bench/exports.py);
@@ -123,7 +127,7 @@ def sizes_in_turn(args):
 
 
 def run(args, connection):
-    from bench import exports, imports, pages, reading, reports
+    from bench import exports, import_http, imports, pages, reading, reports
 
     province, header = built(args, connection)
     print(f"{header}; median of {args.repeat} runs")
@@ -133,6 +137,7 @@ def run(args, connection):
         *changelist_cases(province, args.repeat, connection),
         *exports.cases(province, args.repeat, connection),
         *imports.cases(province, args.rows, args.repeat),
+        *import_http.cases(province, args.repeat, connection, rows=args.rows, memory_rows=args.memory_rows),
         *reading.cases(province, args.rows, args.repeat),
         *memory_cases(province, args.memory_rows),
     ]

@@ -80,7 +80,8 @@ def test_a_second_confirm_of_the_same_upload_says_it_was_imported(client, people
     assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [IMPORTED]
     assert StudySession.objects.count() == 2
     assert StudySession.history.count() == history
-    assert stored_keys() == [f"import:{people['alice'].pk}:{confirm['import_file_name']}:imported"]
+    token = f"import:{people['alice'].pk}:{confirm['import_file_name']}"
+    assert stored_keys() == [f"{token}:check", f"{token}:imported"]  # the preview's check stays to its end
 
 
 def test_a_confirm_while_the_first_is_still_importing_is_told_to_wait(client, people):
@@ -115,7 +116,8 @@ def test_the_upload_waits_in_the_database_not_on_this_servers_disk(client, peopl
     local.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(local))
     confirm = preview(client, people["alice"])
-    assert stored_keys() == [f"import:{people['alice'].pk}:{confirm['import_file_name']}"]
+    token = f"import:{people['alice'].pk}:{confirm['import_file_name']}"
+    assert stored_keys() == [token, f"{token}:check"]
     assert list(local.iterdir()) == []
 
     assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [TWO_ADDED]
@@ -129,15 +131,19 @@ def test_an_upload_not_confirmed_in_time_expires(client, people, settings):
     time.sleep(1.1)  # the cache keeps whole seconds
     assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [UNKNOWN]
     assert StudySession.objects.count() == 0
-    assert stored_keys() == []  # read after its time, the row went
+    token = f"import:{people['alice'].pk}:{confirm['import_file_name']}"
+    assert stored_keys() == [f"{token}:check"]  # read after its time, the upload's row went
+    assert PendingUpload(name=confirm["import_file_name"], user=people["alice"]).read_check() is None
+    assert stored_keys() == []  # and so did the check's
 
 
-def test_a_preview_with_errors_keeps_nothing(client, people):
+def test_a_preview_with_errors_keeps_only_its_check(client, people):
     client.force_login(people["alice"])
     response = dry_run(client, csv_file([row(unit="KBNN-1")]), CSV)
     assert response.status_code == 200
     assert "confirm_form" not in response.context
-    assert stored_keys() == []
+    token = response.context["check_url"].split("/")[-2]
+    assert stored_keys() == [f"import:{people['alice'].pk}:{token}:check"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -205,7 +211,7 @@ def test_a_refused_confirm_asks_for_the_file_again_and_keeps_nothing(client, peo
         "bạn không được nhập dữ liệu cho đơn vị này.). Hãy sửa tệp rồi nhập lại."
     ]
     assert StudySession.objects.count() == 0
-    assert stored_keys() == []
+    assert stored_keys() == [f"import:{people['alice'].pk}:{confirm['import_file_name']}:check"]
     assert messages_after(client, client.post(CONFIRM_URL, confirm)) == [UNKNOWN]
     assert StudySession.objects.count() == 0
 

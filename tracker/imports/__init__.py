@@ -8,5 +8,6 @@ One module per part, plugged into django-import-export:
 - `widgets`: one cell in, one value out, with Vietnamese errors;
 - `resources`: the resource base, scoped to the importing user;
 - `formats`: the file formats, exports with formulas made inert;
+- `check`: the full check of an upload, every row with its result, as a CSV download;
 - `admin`: the upload form and the admin mixin, and the blank template.
 """

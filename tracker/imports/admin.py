@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -28,6 +28,7 @@ from tracker.admin import name_empty_choice
 from tracker.text import file_slug
 from units.models import Unit, scope_of
 
+from .check import PREVIEW_ROWS, check_file, unpacked
 from .exports import export_response, rows_of
 from .formats import IMPORT_FORMATS, SafeXLSX
 from .reading import FileRefused, read_upload
@@ -231,17 +232,55 @@ class TrackerImportExportMixin(ImportExportMixin):
         tmp_storage = self.get_tmp_storage_class()(
             user=import_file.sender, **self.get_tmp_storage_class_kwargs()
         )
-        tmp_storage.save(import_file.table.dumps())
+        tmp_storage.keep(import_file.table)
         return tmp_storage
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
-        # A preview with errors offers no confirm: its stored upload would only wait to expire.
         context = getattr(response, "context_data", None) or {}
         form = context.get("form")
         upload = getattr(form, "cleaned_data", {}).get("import_file")
-        if "confirm_form" not in context and getattr(upload, "tmp_storage_name", None):
-            self.get_tmp_storage_class()(name=upload.tmp_storage_name, user=request.user).remove()
+        token = getattr(upload, "tmp_storage_name", None)
+        if token is None:
+            return response
+        storage = self.get_tmp_storage_class()(name=token, user=request.user)
+        if context.get("result") is not None:
+            storage.save_check(check_file(context["result"], UNEXPECTED_ROW_ERROR))
+            context.update(self.preview_context(context["result"], token))
+        if "confirm_form" not in context:
+            # A preview with errors offers no confirm: its stored upload would only wait to expire.
+            storage.remove()
+        return response
+
+    def preview_context(self, result, token):
+        """The first rows of the preview, how many are left out, and where the full check is."""
+        rows = result.valid_rows()
+        return {
+            "preview_rows": rows[:PREVIEW_ROWS],
+            "rows_shown": min(len(rows), PREVIEW_ROWS),
+            "rows_not_shown": max(0, len(rows) - PREVIEW_ROWS),
+            "check_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_import_check", args=[token]
+            ),
+        }
+
+    def import_check_view(self, request, token):
+        """The full check of this user's preview, as the preview stored it: a CSV file."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        data = self.get_tmp_storage_class()(name=token, user=request.user).read_check()
+        if data is None:
+            messages.error(
+                request,
+                _(
+                    "This check is no longer available: it has expired or was never made. Check the file again."
+                ),
+            )
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
+        with translation.override("vi"):
+            name = file_slug("kiem tra nhap", str(self.model._meta.verbose_name))
+        response = StreamingHttpResponse(unpacked(data), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
 
     def add_data_read_fail_error_to_form(self, form, e):
@@ -260,6 +299,11 @@ class TrackerImportExportMixin(ImportExportMixin):
                 "import-template/<str:file_format>/",
                 self.admin_site.admin_view(self.import_template_view),
                 name="{}_{}_import_template".format(*info),
+            ),
+            path(
+                "import-check/<str:token>/",
+                self.admin_site.admin_view(self.import_check_view),
+                name="{}_{}_import_check".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -385,6 +429,7 @@ class TrackerImportExportMixin(ImportExportMixin):
             "opts": self.model._meta,
             "confirm_form": confirm_form,
             "result": result,
+            **self.preview_context(result, confirm_form.cleaned_data["import_file_name"]),
             "media": self.media + confirm_form.media,
         }
         request.current_app = self.admin_site.name

@@ -129,6 +129,8 @@ def stored_dataset(stored):
     The rows of a checked upload. Files are read once, by `reading.read_upload` when the
     upload form is checked; what the library reads back between its steps is that table.
     """
+    if isinstance(stored, Table):
+        return stored.dataset()  # the table the upload form read, in the same request
     if not is_stored(stored):
         raise ValueError(
             "Only a table stored by the upload form can be read here; see tracker.imports.reading."

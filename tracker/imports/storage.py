@@ -15,11 +15,15 @@ A confirm claims the upload by deleting it: the database says whether a delete r
 a row, so of two confirms of one upload (a double click, two tabs, a reload) exactly one
 gets it. The other is told what became of it from two small markers with the same
 lifetime: one while the import is being written, one once it is written.
+
+Beside the upload, under the same token and lifetime, waits the full check of its rows
+(check.py), which the preview offers as a download; it outlives the upload's confirm.
 """
 
 import enum
 import re
 import secrets
+import zlib
 
 from django.conf import settings
 from django.core.cache import caches
@@ -28,6 +32,7 @@ from import_export.tmp_storages import BaseStorage
 TOKEN = re.compile(r"[0-9a-f]{32}")
 BEING_IMPORTED = ":being-imported"
 IMPORTED = ":imported"
+CHECK = ":check"
 
 
 class UploadState(enum.Enum):
@@ -44,6 +49,7 @@ class PendingUpload(BaseStorage):
         super().__init__(**kwargs)
         self.user_id = user.pk
         self.claimed = None  # what a claim took: the stored table
+        self.checked = None  # the table this request stored, read back without the cache
 
     @property
     def cache(self):
@@ -61,12 +67,28 @@ class PendingUpload(BaseStorage):
 
     def save(self, data):
         self.name = secrets.token_hex(16)
-        self.cache.set(self.key(), data, settings.IMPORT_UPLOAD_TTL)
+        self.cache.set(self.key(), pack(data), settings.IMPORT_UPLOAD_TTL)
 
     def read(self):
         if self.claimed is not None:
             return self.claimed
-        return self.cache.get(self.key())
+        if self.checked is not None:
+            return self.checked
+        return unpack(self.cache.get(self.key()))
+
+    def keep(self, table):
+        """Store the upload's table, and read it back in this request as it is, not decoded again."""
+        self.save(table.dumps())
+        self.checked = table
+
+    def save_check(self, data):
+        self.cache.set(self.key(CHECK), data, settings.IMPORT_UPLOAD_TTL)
+
+    def read_check(self):
+        """The stored check of this user's upload, or None."""
+        if not self.has_valid_name():
+            return None
+        return self.cache.get(self.key(CHECK))
 
     def remove(self):
         if self.claimed is not None:
@@ -79,7 +101,7 @@ class PendingUpload(BaseStorage):
         """Take the upload for this request; False when another took it or it is not there."""
         if not self.has_valid_name():
             return False
-        data = self.cache.get(self.key())
+        data = unpack(self.cache.get(self.key()))
         if data is None:
             return False
         # The marker first, so that a confirm arriving after the delete hears "being imported".
@@ -91,7 +113,7 @@ class PendingUpload(BaseStorage):
 
     def release(self):
         """Give a claimed upload back, unread by anyone else, for a later confirm."""
-        self.cache.set(self.key(), self.claimed, settings.IMPORT_UPLOAD_TTL)
+        self.cache.set(self.key(), pack(self.claimed), settings.IMPORT_UPLOAD_TTL)
         self.cache.delete(self.key(BEING_IMPORTED))
         self.claimed = None
 
@@ -111,3 +133,17 @@ class PendingUpload(BaseStorage):
         if self.key() in found:
             return UploadState.WAITING
         return UploadState.UNKNOWN
+
+
+# The table is stored compressed: 50,000 rows of JSON are tens of megabytes as the
+# database cache writes them (pickled, then base64), and a tenth of that compressed.
+
+
+def pack(text):
+    return zlib.compress(text.encode(), 1)
+
+
+def unpack(data):
+    if data is None or isinstance(data, str):
+        return data  # nothing, or an upload stored uncompressed before a deployment
+    return zlib.decompress(data).decode()

@@ -54,5 +54,7 @@ def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):
     if module == "bench":
         assert "reading an XLSX of 20 rows" in result.stdout, result.stdout
         assert "peak memory, refusing an XLSX of 31 rows" in result.stdout, result.stdout
+        assert "admin import of 20 sessions over HTTP, upload + preview" in result.stdout, result.stdout
+        assert "memory of the process importing 20 rows (preview and confirm)" in result.stdout, result.stdout
     if module == "bench.load":
         assert "targets: no errors (holds)" in result.stdout, result.stdout
