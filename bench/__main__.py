@@ -16,7 +16,8 @@ own baseline, in the same run:
 - the quarter overview of the bloc, and the figures of one committee's quarter page,
   against one hand-written SQL GROUP BY giving the same numbers, checked equal
   (target 2×); the whole unit quarter page, which also lists every record, for scale;
-- the admin's session list at 100 rows a page (time and queries);
+- the admin's session list at 100 rows a page, its first page, page 500, two searches
+  and the year filter, for the bloc and a committee editor (target 300 ms each);
 - reading an XLSX of --rows rows as the upload form does (header, cleaning, limits)
   against openpyxl's bare read-only pass over the same file (target 1.5×);
 - the peak memory (Python allocations, tracemalloc) of importing --memory-rows rows,
@@ -30,7 +31,7 @@ import sys
 import tracemalloc
 from dataclasses import dataclass
 
-from bench import on_throwaway_database, side_by_side, timed
+from bench import on_throwaway_database, side_by_side
 from bench.province import built, province_parser
 
 
@@ -81,13 +82,13 @@ def main():
 
 
 def run(args, connection):
-    from bench import imports, reading, reports
+    from bench import adminlists, imports, reading, reports
 
     province, header = built(args, connection)
     print(f"{header}; median of {args.repeat} runs")
     results = [
         *reports.cases(province, args.repeat, connection),
-        *changelist_cases(province, args.repeat, connection),
+        *adminlists.cases(province, args.repeat, connection),
         *export_cases(province, args.repeat),
         *imports.cases(province, args.rows, args.repeat),
         *reading.cases(province, args.rows, args.repeat),
@@ -107,30 +108,6 @@ def print_table(results, markdown=False):
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-
-
-def changelist_cases(province, repeat, connection):
-    """The admin's session list, 100 rows a page, for a superuser and for a committee editor."""
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    results = []
-    for label, user in [("bloc", province.superuser), ("committee editor", province.editor)]:
-        client = Client()
-        client.force_login(user)
-
-        def page(client=client):
-            response = client.get("/admin/activities/studysession/")
-            assert response.status_code == 200
-
-        page()
-        with CaptureQueriesContext(connection) as captured:
-            page()
-        queries = len(captured)  # now: each request clears the connection's query log
-        results.append(
-            Result(f"admin session list, 100 rows ({label})", timed(page, repeat), queries=queries)
-        )
-    return results
 
 
 def export_cases(province, repeat):
