@@ -205,7 +205,7 @@ class CountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        if connections[self.object_list.db].vendor == "postgresql":
+        if connections[self.object_list.db].vendor == "postgresql" and not self.object_list.query.is_empty():
             plan = json.loads(self.object_list.order_by().explain(format="json"))
             rows = int(plan[0]["Plan"]["Plan Rows"])
             if rows >= self.estimate_from:

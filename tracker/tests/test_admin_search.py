@@ -223,7 +223,9 @@ def test_an_estimated_count_says_about(admin_client, searchable, monkeypatch):
 @postgresql_only
 def test_the_search_reads_the_trigram_index(searchable):
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: show the index is usable
+        # A few rows: a scan would win; without it, only the trigram index can serve the search.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         queryset = StudySession.objects.filter(search_text__contains="thanh").filter(
             search_text__contains="tra"
         )
@@ -235,6 +237,7 @@ def test_the_search_reads_the_trigram_index(searchable):
 def test_the_unit_search_reads_the_trigram_index(searchable):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         plan = Unit.objects.filter(search_text__contains=" thanh").order_by().explain()
     assert "unit_search_trgm_idx" in plan
 
