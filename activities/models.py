@@ -17,7 +17,7 @@ from tracker.constraints import (
     year_check,
 )
 from tracker.periods import QUARTER_CHOICES, Quarter, QuarterOf, YearOf, quarter_label
-from tracker.text import CodeField, DocumentCodeField, NFCCharField, NFCTextField
+from tracker.text import CodeField, DocumentCodeField, NFCCharField, NFCTextField, SearchTextField
 from tracker.versioning import Versioned
 from units.models import ReferenceQuerySet, ScopedQuerySet, source_field
 
@@ -280,9 +280,13 @@ class StudySession(Versioned):
     source = source_field()
     created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # What the admin's search finds the session by, folded: its topic and its unit's
+    # code, name and parent's name (units.models refolds it when a unit is renamed).
+    search_text = SearchTextField(_("search text"))
 
     objects = StudySessionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "search_text"])
+    search_related = ("unit",)
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -292,6 +296,9 @@ class StudySession(Versioned):
         indexes = [
             models.Index(fields=["year", "quarter", "kind"], name="session_period_kind_idx"),
             models.Index(fields=["unit", "year", "quarter"], name="session_unit_period_idx"),
+            # The admin's list, in its order (newest first, then by unit): a page far
+            # down is read from this index alone, the unit joined for its tree order.
+            models.Index(fields=["year", "quarter", "date", "unit", "id"], name="session_listing_idx"),
         ]
         constraints = [
             choices_check("kind", SessionKind, "session_kind_valid"),
@@ -353,7 +360,14 @@ class StudySession(Versioned):
 
     def save(self, *args, **kwargs):
         self.set_period_from_date()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"topic", "unit", "unit_id"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    def search_parts(self):
+        unit = self.unit
+        return [self.topic, unit.code, unit.name, unit.parent_name]
 
     def clean(self):
         super().clean()

@@ -21,7 +21,8 @@ own baseline, in the same run:
 - the quarter overview of the bloc, and the figures of one committee's quarter page,
   against one hand-written SQL GROUP BY giving the same numbers, checked equal
   (target 2×); the whole unit quarter page, which also lists every record, for scale;
-- the admin's session list at 100 rows a page (time and queries);
+- the admin's session list at 100 rows a page, its first page, page 500, two searches
+  and the year filter, for the bloc and a committee editor (target 300 ms each);
 - reading an XLSX of --rows rows as the upload form does (header, cleaning, limits)
   against openpyxl's bare read-only pass over the same file (target 1.5×);
 - the peak memory (Python allocations, tracemalloc) of importing --memory-rows rows,
@@ -47,7 +48,7 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench import on_throwaway_database, timed
+from bench import on_throwaway_database
 from bench.province import built, province_parser
 
 
@@ -127,14 +128,14 @@ def sizes_in_turn(args):
 
 
 def run(args, connection):
-    from bench import exports, import_http, imports, pages, reading, reports
+    from bench import adminlists, exports, import_http, imports, pages, reading, reports
 
     province, header = built(args, connection)
     print(f"{header}; median of {args.repeat} runs")
     results = [
         *reports.cases(province, args.repeat, connection),
         *pages.cases(province, args.repeat, connection),
-        *changelist_cases(province, args.repeat, connection),
+        *adminlists.cases(province, args.repeat, connection),
         *exports.cases(province, args.repeat, connection),
         *imports.cases(province, args.rows, args.repeat),
         *import_http.cases(province, args.repeat, connection, rows=args.rows, memory_rows=args.memory_rows),
@@ -185,30 +186,6 @@ def print_growth(runs, markdown=False):
     print_table(headers, rows, markdown)
 
 
-def changelist_cases(province, repeat, connection):
-    """The admin's session list, 100 rows a page, for a superuser and for a committee editor."""
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    results = []
-    for label, user in [("bloc", province.superuser), ("committee editor", province.editor)]:
-        client = Client()
-        client.force_login(user)
-
-        def page(client=client):
-            response = client.get("/admin/activities/studysession/")
-            assert response.status_code == 200
-
-        page()
-        with CaptureQueriesContext(connection) as captured:
-            page()
-        queries = len(captured)  # now: each request clears the connection's query log
-        results.append(
-            Result(f"admin session list, 100 rows ({label})", timed(page, repeat), queries=queries)
-        )
-    return results
-
-
 def peak_python_memory(fn):
     tracemalloc.start()
     try:
@@ -221,10 +198,8 @@ def peak_python_memory(fn):
 def memory_cases(province, rows):
     from django.db import transaction
 
-    from activities.models import StudySession
     from activities.resources import StudySessionResource
     from bench.imports import new_sessions
-    from tracker.imports.formats import SafeXLSX
 
     dataset, _objects = new_sessions(province.cells, rows, province.superuser)
 
@@ -236,20 +211,10 @@ def memory_cases(province, rows):
             assert result.totals["new"] == rows
             transaction.set_rollback(True)
 
-    def exporting():
-        dataset = StudySessionResource(user=province.superuser).export(queryset=StudySession.objects.all())
-        SafeXLSX().export_data(dataset)
-
     limit = 300 * 2**20
     return [
         Result(
             f"peak memory, import of {rows:,} rows", peak_python_memory(importing), target=limit, memory=True
-        ),
-        Result(
-            f"peak memory, XLSX export of {province.sessions:,} rows",
-            peak_python_memory(exporting),
-            target=limit,
-            memory=True,
         ),
     ]
 

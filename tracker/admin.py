@@ -1,20 +1,25 @@
 """
 Admin building blocks shared by the apps: scoping to the user's units, the
-unit-subtree, year and quarter filters, and search that finds a name whichever
-Unicode form it was typed in.
+unit-subtree, year and quarter filters, search that ignores accents and case (and the
+Unicode form a name was typed in), and lists that stay quick at a million rows.
 """
+
+import json
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Subquery
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db import connections, models
+from django.db.models import Exists, Subquery
 from django.db.models.functions import Substr
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,7 +28,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from tracker.constraints import DuplicateLinksMixin
 from tracker.periods import QUARTER_CHOICES
-from tracker.text import nfc, refuse_controls
+from tracker.text import SearchTextField, nfc, refuse_controls, search_fold
 from tracker.versioning import CHANGED_MESSAGE, RecordChanged, VersionedForm
 from units.models import ALL, SEGMENT, Membership, Unit, scope_of, unit_label
 
@@ -178,6 +183,64 @@ class HistoryContextHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
+class CountPaginator(Paginator):
+    """
+    The changelist's paginator for a million rows.
+
+    On PostgreSQL a list the planner expects to hold many rows is not counted: the
+    planner's estimate is taken (counting a million rows costs more than the page
+    itself), `estimated` says so, and the page says "khoảng". A list expected to be
+    small is counted exactly, as is every list on SQLite.
+
+    A page far down the list reads its rows' keys first, in order, from the index
+    alone, then those rows: otherwise every skipped row is read from the table.
+    """
+
+    estimate_from = 10_000
+    keys_first_from = 1_000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.estimated = False
+
+    @cached_property
+    def count(self):
+        if connections[self.object_list.db].vendor == "postgresql" and not self.object_list.query.is_empty():
+            plan = json.loads(self.object_list.order_by().explain(format="json"))
+            rows = int(plan[0]["Plan"]["Plan Rows"])
+            if rows >= self.estimate_from:
+                self.estimated = True
+                return rows
+        return super().count
+
+    def page(self, number):
+        page = super().page(number)
+        if (page.number - 1) * self.per_page >= self.keys_first_from:
+            keys = list(page.object_list.values_list("pk", flat=True))
+            rows = self.object_list.filter(pk__in=keys).in_bulk()
+            page.object_list = [rows[key] for key in keys if key in rows]
+        return page
+
+
+def history_object_with_relations(record):
+    """
+    The record as it was, with the related rows its history query already read: the
+    history page names each entry, and a name such as a session's reads its unit,
+    which would otherwise be a query per entry.
+    """
+    obj = record.history_object
+    for field in obj._meta.concrete_fields:
+        if not field.many_to_one:
+            continue
+        try:
+            tracked = record._meta.get_field(field.name)
+        except FieldDoesNotExist:
+            continue
+        if tracked.is_cached(record):
+            field.set_cached_value(obj, tracked.get_cached_value(record))
+    return obj
+
+
 class BaseAdmin(ScopedFormMixin, SimpleHistoryAdmin):
     """
     Every model admin of the project: scoped by unit in lists, forms, autocomplete
@@ -186,13 +249,33 @@ class BaseAdmin(ScopedFormMixin, SimpleHistoryAdmin):
     """
 
     list_per_page = 100
+    paginator = CountPaginator
+    # Django would count the whole list a second time, beside the filtered count.
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, nfc(search_term))
+        field = search_text_field(self.model)
+        if field is None:
+            return super().get_search_results(request, queryset, nfc(search_term))
+        # The model keeps its searched fields folded in one column (`search_fields`
+        # says which), indexed for this lookup on PostgreSQL: as in Django's search,
+        # each word typed must be found, here at the start of a word of that column
+        # ("tra" finds "Thanh tra" and "trách"; "an" no longer finds every "Thanh").
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            word = search_fold(bit)
+            if word:
+                queryset = queryset.filter(**{f"{field.name}__contains": f" {word}"})
+        return queryset, False
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryContextHelper(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            record.object_label = str(history_object_with_relations(record))
 
     def action_checkbox(self, obj):
         # Django renders this box through the form templates, a millisecond a row of
@@ -245,6 +328,11 @@ class BaseAdmin(ScopedFormMixin, SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or self.in_scope(request, obj))
 
 
+def search_text_field(model):
+    """The model's folded search column (`SearchTextField`), or None."""
+    return next((f for f in model._meta.concrete_fields if isinstance(f, SearchTextField)), None)
+
+
 class ScopedInline(ScopedFormMixin, admin.TabularInline):
     """An inline whose rows and choices are scoped; the parent admin checks the object."""
 
@@ -254,23 +342,30 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
     "This unit and everything under it", by unit code.
 
     Lists the bloc and the units directly under it (a full list of a thousand
-    cells would be useless in a sidebar); a deeper unit can be chosen from its own
-    page or by URL (?unit=CODE) and is then shown as the current choice.
+    cells would be useless in a sidebar), or the bloc alone when more than
+    `max_listed` units sit under it (a bloc of ten provinces: the search box finds
+    a unit by its name); a deeper unit can be chosen from its own page or by URL
+    (?unit=CODE) and is then shown as the current choice.
     """
 
     title = _("unit (with sub-units)")
     parameter_name = "unit"
     max_listed_depth = 1
+    max_listed = 200
 
     def lookups(self, request, model_admin):
         visible = Unit.objects.visible_to(request.user)
         scope = scope_of(request.user)
         top = 0 if scope == ALL or scope is None else scope.depth
-        units = visible.with_depth().filter(tree_depth__lte=top + self.max_listed_depth).in_tree_order()
-        choices = [
-            (code, "\u2003" * (len(path) // SEGMENT - 1 - top) + name)
-            for code, name, path in units.values_list("code", "name", "path")
-        ]
+        units = visible.with_depth().in_tree_order()
+        rows = list(
+            units.filter(tree_depth__lte=top + self.max_listed_depth).values_list("code", "name", "path")[
+                : self.max_listed + 1
+            ]
+        )
+        if len(rows) > self.max_listed:
+            rows = list(units.filter(tree_depth__lte=top).values_list("code", "name", "path"))
+        choices = [(code, "\u2003" * (len(path) // SEGMENT - 1 - top) + name) for code, name, path in rows]
         selected = self.value()
         if selected and selected not in {code for code, _label in choices}:
             # A deeper unit chosen by URL stands outside the listed tree: named with its parent.
@@ -292,6 +387,28 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
         return queryset.for_subtree(unit)
 
 
+def years_on_record(queryset, field):
+    """
+    The years that have rows, newest first, for an integer year or a date's year
+    ("published_on__year"), in at most three queries that each read a few index
+    entries: the latest and the earliest, then whether each year between has a row.
+    A DISTINCT would read every row (a million sessions, on each request of a list).
+    """
+    column = field.removesuffix("__year")
+    dated = column != field
+    rows = queryset.filter(**{f"{column}__isnull": False}).order_by()
+    ends = [rows.order_by(order).values_list(column, flat=True).first() for order in (f"-{column}", column)]
+    if ends[0] is None:
+        return []
+    latest, earliest = (value.year if dated else int(value) for value in ends)
+    between = range(latest - 1, earliest, -1)
+    lookup = f"{column}__year" if dated else column
+    checks = {f"y{year}": Exists(rows.filter(**{lookup: year})) for year in between}
+    found = rows.annotate(**checks).values_list(*checks)[:1].get() if checks else ()
+    middle = [year for year, has_rows in zip(between, found, strict=True) if has_rows]
+    return [latest, *middle, *([earliest] if earliest != latest else [])]
+
+
 class YearFilter(admin.SimpleListFilter):
     """Years that have records, newest first; works on an integer year or a date field."""
 
@@ -300,12 +417,7 @@ class YearFilter(admin.SimpleListFilter):
     field = "year"
 
     def lookups(self, request, model_admin):
-        queryset = model_admin.get_queryset(request).order_by()
-        if self.field.endswith("__year"):
-            years = [day.year for day in queryset.dates(self.field[: -len("__year")], "year", order="DESC")]
-        else:
-            years = queryset.exclude(**{f"{self.field}__isnull": True}).order_by(f"-{self.field}")
-            years = years.values_list(self.field, flat=True).distinct()
+        years = years_on_record(model_admin.get_queryset(request), self.field)
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):

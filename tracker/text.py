@@ -145,3 +145,75 @@ def file_slug(*parts):
 def unit_slug(unit):
     """A unit in a file name: its code, or "toan-bo" for everything the user sees."""
     return file_slug(unit.code) if unit is not None else "toan-bo"
+
+
+NOT_A_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def search_fold(*parts):
+    """
+    Text as search compares it: "Chi bộ Thanh tra", "Đảng bộ Sở Y tế" -> "chi bo thanh
+    tra dang bo so y te". Without accents (đ -> d), lower case, anything but letters
+    and digits a space; empty parts left out. Stored folded (`SearchTextField`) and
+    applied to what is typed, so that "so hoa" finds "số hóa" on every database.
+    """
+    words = (NOT_A_WORD.sub(" ", ascii_fold(str(part)).lower()).strip() for part in parts if part)
+    return " ".join(word for word in words if word)
+
+
+def search_text(*parts):
+    """
+    What a row's search column holds: its folded parts, each word after a space
+    (" chi bo thanh tra"), so that " tra" finds a word that starts with "tra". Vietnamese
+    words are short: "y", "so", "te"; inside other words they match nearly every row
+    ("an" in "thanh"), and a trigram index can find a word's start ("  y") but not a
+    letter anywhere.
+    """
+    return " " + search_fold(*parts)
+
+
+class SearchTextField(models.TextField):
+    """
+    A row's searchable text (`search_text`), folded from the fields its admin searches,
+    which the model lists in `search_parts()`. Filled on every save and bulk_create
+    (both call pre_save); bulk updates and renames of a unit refresh it themselves.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key, value in (("editable", False), ("blank", True), ("default", "")):
+            if kwargs.get(key) == value:
+                del kwargs[key]
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = search_text(*model_instance.search_parts())
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def refresh_search_text(queryset, batch_size=2000):
+    """
+    Fold again the search text of these rows (`SearchTextField`), after a write that
+    went around their save(): a unit renamed or moved changes what its sessions, and
+    its sub-units, are found by. Returns the number of rows changed.
+    """
+    model = queryset.model
+    changed, count = [], 0
+    for obj in queryset.select_related(*model.search_related).iterator(chunk_size=batch_size):
+        value = search_text(*obj.search_parts())
+        if value != obj.search_text:
+            obj.search_text = value
+            changed.append(obj)
+        if len(changed) == batch_size:
+            count += model._base_manager.bulk_update(changed, ["search_text"])
+            changed = []
+    if changed:
+        count += model._base_manager.bulk_update(changed, ["search_text"])
+    return count

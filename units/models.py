@@ -10,7 +10,14 @@ from simple_history.models import HistoricalRecords
 
 from tracker.constraints import Check, Unique, choices_check, not_blank, unique_allowing_null, year_check
 from tracker.periods import YearOf
-from tracker.text import CodeField, NFCCharField, NFCTextField, ascii_fold
+from tracker.text import (
+    CodeField,
+    NFCCharField,
+    NFCTextField,
+    SearchTextField,
+    ascii_fold,
+    refresh_search_text,
+)
 from tracker.versioning import Versioned
 
 # A unit's path is the chain of its ancestors' ids and its own, each zero-padded to
@@ -53,6 +60,23 @@ def unit_label(name, parent_name, path):
     if parent_name and len(path or "") // SEGMENT - 1 >= LABELLED_FROM_DEPTH:
         return f"{name}{LABEL_SEPARATOR}{parent_name}"
     return name
+
+
+# What a unit's search text is folded from; saving any of them refolds it.
+SEARCHED_UNIT_FIELDS = {"code", "name", "host_agency", "parent", "parent_id", "parent_name"}
+
+
+def refresh_unit_search_text(units):
+    """Fold again the search text of these units, and of the records found by their names."""
+    refresh_search_text(units)
+    refresh_records_search_text(units)
+
+
+def refresh_records_search_text(units):
+    """Fold again the search text of the records of these units (found by the unit's names too)."""
+    from activities.models import StudySession  # activities builds on units: read lazily
+
+    refresh_search_text(StudySession.objects.filter(unit__in=units))
 
 
 def path_upper_bound(path):
@@ -165,7 +189,9 @@ class UnitQuerySet(ScopedQuerySet):
         the number of units updated.
         """
         parents = Unit.objects.filter(pk=models.OuterRef("parent_id")).values("name")[:1]
-        return self.filter(parent__isnull=False).update(parent_name=models.Subquery(parents))
+        count = self.filter(parent__isnull=False).update(parent_name=models.Subquery(parents))
+        refresh_unit_search_text(self)
+        return count
 
 
 class PositionQuerySet(ScopedQuerySet):
@@ -227,10 +253,14 @@ class Unit(Versioned):
     # wherever it is listed, without a join or a query per row. Kept by save(): set
     # from the parent on every save, and on the children when a unit is renamed.
     parent_name = models.CharField(_("parent unit name"), max_length=255, blank=True, editable=False)
+    # What the admin's search finds the unit by, folded: code, name, parent's name, agency.
+    search_text = SearchTextField(_("search text"))
 
     objects = UnitQuerySet.as_manager()
-    # The path and the parent's name are derived from the parents, which the history already holds.
-    history = HistoricalRecords(excluded_fields=["path", "parent_name", "version"])
+    # The path, the parent's name and the search text are derived from the unit and
+    # its parents, which the history already holds.
+    history = HistoricalRecords(excluded_fields=["path", "parent_name", "search_text", "version"])
+    search_related = ()
 
     class Meta:
         default_permissions = ("add", "change", "delete", "view", "import", "export")
@@ -279,6 +309,9 @@ class Unit(Versioned):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         renamed = self._renamed(update_fields)
+        adding = self._state.adding
+        if update_fields is not None and SEARCHED_UNIT_FIELDS & set(update_fields):
+            update_fields = kwargs["update_fields"] = {*update_fields, "search_text"}
         with transaction.atomic():
             if update_fields is not None and not {"parent", "parent_id"} & set(update_fields):
                 super().save(*args, **kwargs)
@@ -300,8 +333,12 @@ class Unit(Versioned):
                     super().save(*args, **kwargs)
             if renamed:
                 self.children.update(parent_name=self.name)
+                refresh_unit_search_text(self.children.all())
+            if not adding and self.search_text != getattr(self, "_loaded_search_text", None):
+                refresh_records_search_text(Unit.objects.filter(pk=self.pk))
         self._loaded_parent_id = self.parent_id
         self._loaded_name = self.name
+        self._loaded_search_text = self.search_text
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -309,7 +346,11 @@ class Unit(Versioned):
         # Remembered so that save() knows when the unit moved in the tree or was renamed.
         instance._loaded_parent_id = instance.__dict__.get("parent_id")
         instance._loaded_name = instance.__dict__.get("name")
+        instance._loaded_search_text = instance.__dict__.get("search_text")
         return instance
+
+    def search_parts(self):
+        return [self.code, self.name, self.parent_name, self.host_agency]
 
     def validate_constraints(self, exclude=None):
         # The path is written by save(), after validation; nothing typed can break it.

@@ -18,7 +18,7 @@ from import_export.results import InvalidRow, Result, RowResult
 
 from tracker.constraints import check_constraints_in_python
 from tracker.history import bulk_create_with_history, bulk_update_with_history
-from tracker.text import nfc
+from tracker.text import SearchTextField, nfc
 from tracker.versioning import Versioned
 
 from .exports import Column, blank_if_none, column_of
@@ -422,6 +422,12 @@ class TrackerResource(resources.ModelResource):
                 for instance in self.update_instances:
                     instance.version += 1
                 fields.append("version")
+            for field in self._meta.model._meta.concrete_fields:
+                if isinstance(field, SearchTextField):
+                    # bulk_update writes attributes as they are: fold the search text here.
+                    for instance in self.update_instances:
+                        field.pre_save(instance, add=False)
+                    fields.append(field.name)
             try:
                 bulk_update_with_history(
                     self.update_instances,

@@ -20,6 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
             "sqlite, 11 units",
         ),
         (
+            "bench.adminlists",
+            ["--committees", "2", "--cells", "2", "--years", "1", "--repeat", "1"],
+            "sqlite, 11 units",
+        ),
+        (
             "bench.reports",
             ["--committees", "2", "--cells", "2", "--years", "1", "--repeat", "1"],
             "sqlite, 11 units",
@@ -56,5 +61,8 @@ def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):
         assert "peak memory, refusing an XLSX of 31 rows" in result.stdout, result.stdout
         assert "admin import of 20 sessions over HTTP, upload + preview" in result.stdout, result.stdout
         assert "memory of the process importing 20 rows (preview and confirm)" in result.stdout, result.stdout
+    if module == "bench.adminlists":
+        assert "admin session list, page 1 (bloc)" in result.stdout, result.stdout
+        assert "admin session list, search “so hoa” (a third of the rows) (committee editor)" in result.stdout
     if module == "bench.load":
         assert "targets: no errors (holds)" in result.stdout, result.stdout
