@@ -53,7 +53,7 @@ def cases(province, repeat, connection):
 
     from activities.models import StudySession
     from activities.resources import StudySessionResource
-    from bench.__main__ import Result
+    from bench.__main__ import LINEAR, Result
     from tracker.imports.exports import lookups_of
 
     client = Client()
@@ -92,6 +92,7 @@ def cases(province, repeat, connection):
                 queries=len(queries),
                 note=f"{province.sessions / seconds:,.0f} rows/s, {size / 2**20:,.1f} MB "
                 f"(values_list: {province.sessions / baseline:,.0f} rows/s)",
+                growth=LINEAR,
             )
         )
     return results + memory_cases(province, connection)
@@ -107,7 +108,7 @@ def memory_cases(province, connection=None):
     from django.db import connection as default
     from django.test import Client
 
-    from bench.__main__ import Result
+    from bench.__main__ import BYTES, CONSTANT, Result
 
     connection = connection or default
     results = []
@@ -126,7 +127,8 @@ def memory_cases(province, connection=None):
                 f"memory (RSS peak over idle), admin export of {province.sessions:,} sessions to {label}",
                 measured,
                 target=MEMORY_TARGET,
-                memory=True,
+                measure=BYTES,
+                growth=CONSTANT,  # streamed: a bigger file, not a bigger process
                 note=how,
             )
         )
@@ -201,7 +203,7 @@ def writer_cases(province, repeat):
 
     from activities.models import StudySession
     from activities.resources import StudySessionResource
-    from bench.__main__ import Result
+    from bench.__main__ import BYTES, Result
     from tracker.imports.exports import SHEET_NAME, XLSX_CELLS, Kind, by_column, chunks, lookups_of, xlsx_file
 
     columns = StudySessionResource().export_columns()
@@ -243,7 +245,7 @@ def writer_cases(province, repeat):
                 f"memory (RSS peak over before), {label}",
                 rss_peak_over(fn),
                 target=MEMORY_TARGET,
-                memory=True,
+                measure=BYTES,
             )
         )
     return results

@@ -113,7 +113,7 @@ def cases(province, repeat, connection, rows=10000, memory_rows=50000):
     from django.test import Client
 
     from activities.models import StudySession
-    from bench.__main__ import Result
+    from bench.__main__ import CONSTANT, Result
 
     data, objects = export_file(province.cells, rows, province.superuser)
     client = Client()
@@ -154,6 +154,7 @@ def cases(province, repeat, connection, rows=10000, memory_rows=50000):
             3,
             note=f"preview page {max(sizes) / 1024:,.0f} kB (≤ {PAGE_LIMIT / 1024:,.0f} kB: "
             f"{'holds' if max(sizes) <= PAGE_LIMIT else 'misses'})",
+            growth=CONSTANT,
         ),
         Result(
             f"admin import of {rows:,} sessions over HTTP, confirm",
@@ -161,6 +162,7 @@ def cases(province, repeat, connection, rows=10000, memory_rows=50000):
             baseline,
             3,
             note=f"{rows / statistics.median(timings['confirm']):,.0f} rows/s",
+            growth=CONSTANT,
         ),
     ]
     if memory_rows:
@@ -170,7 +172,7 @@ def cases(province, repeat, connection, rows=10000, memory_rows=50000):
 
 def memory_case(province, connection, rows):
     """The RSS high-water mark of a process of its own doing the preview and confirm of `rows` rows."""
-    from bench.__main__ import Result
+    from bench.__main__ import BYTES, CONSTANT, Result
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-memory-"))
     data, _objects = export_file(province.cells, rows, province.superuser)
@@ -196,7 +198,8 @@ def memory_case(province, connection, rows):
         f"memory of the process importing {rows:,} rows (preview and confirm), over idle",
         grown,
         target=MEMORY_LIMIT,
-        memory=True,
+        measure=BYTES,
+        growth=CONSTANT,
         note=f"RSS high-water {report['peak'] / 2**20:,.0f} MB, idle {report['idle'] / 2**20:,.0f} MB",
     )
 

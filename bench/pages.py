@@ -12,9 +12,7 @@ GROUP BY of bench/reports.py in the same run. On PostgreSQL, also the declared-f
 query and the overview's statement with JIT on and off (the choice in settings).
 """
 
-import functools
 import sys
-from dataclasses import dataclass
 
 from bench import on_throwaway_database, side_by_side
 from bench.province import built, province_parser
@@ -38,39 +36,14 @@ def run(args, connection):
     print_table(cases(province, args.repeat, connection))
 
 
-@functools.cache
-def limited():
-    """Result with a target that is a time or a size rather than a ratio."""
-    from bench.__main__ import Result
-
-    @dataclass
-    class Limited(Result):
-        size: bool = False  # value and target in bytes, else in seconds
-
-        @property
-        def holds(self):
-            return "holds" if self.value <= self.target else "misses"
-
-        def cells(self):
-            cells = super().cells()
-            if self.size:
-                cells[1], cells[2], cells[3] = f"{self.value / 1024:,.0f} KB", "—", "—"
-                cells[4] = f"< {self.target / 2**20:g} MB"
-            else:
-                cells[4] = f"≤ {self.target * 1000:,.0f} ms"
-            return cells
-
-    return Limited
-
-
 def cases(province, repeat, connection):
     from django.test import Client
     from django.utils import translation
 
+    from bench.__main__ import BYTES, CONSTANT, LINEAR, SECONDS, Result
     from units.models import Role
     from units.services import user_grant
 
-    Limited = limited()
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
     viewer, _ = user_grant(username="bench-bloc-viewer", unit_code=province.root.code, role=Role.BLOC_VIEWER)
     client.force_login(viewer)
@@ -96,9 +69,12 @@ def cases(province, repeat, connection):
         size = len(page().content)
         seconds, base = side_by_side(page, lambda: hand_written(root, connection), repeat)
         note = f"{size / 1024:,.0f} KB; baseline: the hand-written GROUP BY"
-        results.append(Limited(label, seconds, base, limit, queries_of(page, connection), note))
+        growth = CONSTANT if label.startswith("a committee") else LINEAR
+        results.append(
+            Result(label, seconds, base, limit, queries_of(page, connection), note, SECONDS, growth)
+        )
         if url == unit_page:
-            results.append(Limited(f"{label}, size", size, target=PAGE_BYTES, size=True))
+            results.append(Result(f"{label}, size", size, target=PAGE_BYTES, measure=BYTES, growth=LINEAR))
     translation.deactivate()
     if connection.vendor == "postgresql":
         results += jit_cases(province, repeat, connection)

@@ -22,7 +22,7 @@ def cases(province, rows, repeat):
 
     from activities.resources import StudySessionResource
     from bench import timed
-    from bench.__main__ import Result, peak_python_memory
+    from bench.__main__ import BYTES, Result, peak_python_memory
     from bench.imports import new_sessions
     from tracker.imports.reading import FileRefused, read_upload
 
@@ -59,7 +59,7 @@ def cases(province, rows, repeat):
             f"peak memory, refusing an XLSX of {limit + 1:,} rows",
             peak_python_memory(refusing),
             target=300 * 2**20,
-            memory=True,
+            measure=BYTES,
             note=f"limit {limit:,} rows",
         ),
     ]

@@ -149,7 +149,7 @@ def check(unit, overview, connection):
 def cases(province, repeat, connection):
     from activities import docx_report, reports
     from activities.quarter_document import quarter_document
-    from bench.__main__ import Result
+    from bench.__main__ import CONSTANT, LINEAR, Result
 
     root, committee = province.root, province.committee
     check(root, reports.quarter_overview(root, QUARTER, today=TODAY), connection)
@@ -188,7 +188,8 @@ def cases(province, repeat, connection):
     for label, fn, baseline, target, note in measured:
         fn(), baseline()  # warm the caches of both sides alike
         seconds, base = side_by_side(fn, baseline, repeat)
-        results.append(Result(label, seconds, base, target, queries_of(fn, connection), note))
+        growth = CONSTANT if "one committee" in label else LINEAR
+        results.append(Result(label, seconds, base, target, queries_of(fn, connection), note, growth=growth))
     return results + page_cases(province, repeat, connection)
 
 
@@ -202,7 +203,7 @@ def page_cases(province, repeat, connection):
     from django.test import Client
     from django.utils import translation
 
-    from bench.__main__ import Result
+    from bench.__main__ import LINEAR, Result
 
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
     client.force_login(province.superuser)
@@ -225,6 +226,7 @@ def page_cases(province, repeat, connection):
                 None,
                 queries_of(page, connection),
                 f"{rows:,} table rows in the page",
+                growth=LINEAR,
             )
         )
     translation.deactivate()

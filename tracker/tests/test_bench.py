@@ -62,7 +62,48 @@ def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):
         assert "admin import of 20 sessions over HTTP, upload + preview" in result.stdout, result.stdout
         assert "memory of the process importing 20 rows (preview and confirm)" in result.stdout, result.stdout
     if module == "bench.adminlists":
-        assert "admin session list, page 1 (bloc)" in result.stdout, result.stdout
+        assert "admin session list, first page (bloc)" in result.stdout, result.stdout
         assert "admin session list, search “so hoa” (a third of the rows) (committee editor)" in result.stdout
     if module == "bench.load":
         assert "targets: no errors (holds)" in result.stdout, result.stdout
+
+
+def test_the_growth_table_holds_a_unit_page_constant_and_a_bloc_page_linear(capsys):
+    from bench.__main__ import CONSTANT, LINEAR, Result, print_growth
+
+    runs = [
+        (
+            1,
+            1000,
+            [
+                Result("unit page", 0.100, growth=CONSTANT),
+                Result("bloc page of 1,105 units", 0.1, growth=LINEAR),
+            ],
+        ),
+        (
+            10,
+            10000,
+            [
+                Result("unit page", 0.250, growth=CONSTANT),
+                Result("bloc page of 11,005 units", 1.3, growth=LINEAR),
+            ],
+        ),
+    ]
+    print_growth(runs)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "Growth: the data grew 10.0× from 1× to 10×"
+    assert lines[3].split() == [
+        "unit",
+        "page",
+        "100.0",
+        "ms",
+        "250.0",
+        "ms",
+        "2.5×",
+        "≤",
+        "2.0×",
+        "(constant)",
+        "misses",
+    ]
+    assert lines[4].split()[-5:] == ["13.0×", "≤", "12.5×", "(linear)", "misses"]
+    assert lines[4].startswith("bloc page of N units")
