@@ -25,6 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
             "sqlite, 11 units",
         ),
         (
+            "bench.exports",
+            ["--committees", "2", "--cells", "2", "--years", "1", "--repeat", "1", "--writers"],
+            "sqlite, 11 units",
+        ),
+        (
             "bench",
             ["--committees", "2", "--cells", "2", "--years", "1", "--rows", "20", "--memory-rows", "20"]
             + ["--repeat", "1"],
@@ -54,5 +59,9 @@ def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):
     if module == "bench":
         assert "reading an XLSX of 20 rows" in result.stdout, result.stdout
         assert "peak memory, refusing an XLSX of 31 rows" in result.stdout, result.stdout
+    if module == "bench.exports":
+        assert "XLSX writer alone, 82 rows read beforehand: by hand (xlsx_writer.py)" in result.stdout, (
+            result.stdout
+        )
     if module == "bench.load":
         assert "targets: no errors (holds)" in result.stdout, result.stdout
