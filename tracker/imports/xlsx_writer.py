@@ -12,7 +12,7 @@ into a zip member written as it comes (constant memory).
 
 What the sheet holds: a bold header row, frozen; column widths; text as inline strings
 (escaped only when a search says it holds &, <, > or a character XML 1.0 forbids, which
-is then left out); numbers as numbers; dates as date serial numbers shown dd/mm/yyyy;
+is then left out; cut at Excel's 32,767 characters); numbers as numbers; dates as date serial numbers shown dd/mm/yyyy;
 an empty value as an empty cell. Cells and rows carry no reference (`r`), which the
 format allows and Excel, LibreOffice and openpyxl read in order, and the sheet has no
 dimension record, which cannot be known before the rows are written; the import reader
@@ -32,6 +32,8 @@ TEXT, NUMBER, DATE = "text", "number", "date"
 # (controls other than tab, line feed and carriage return; surrogates; U+FFFE, U+FFFF).
 NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Excel's limit on the text of one cell: it calls a workbook with a longer one damaged.
+MAX_CELL_CHARS = 32767
 # Day 0 of Excel's 1900 date system, as Excel counts after 28/02/1900.
 EPOCH = datetime.date(1899, 12, 30).toordinal()
 
@@ -93,14 +95,19 @@ SHEET_TAIL = "</sheetData></worksheet>"
 
 
 def text(value):
-    """Text as XML character data: markup escaped, characters XML cannot hold left out."""
-    return escape(FORBIDDEN.sub("", value))
+    """
+    Text as XML character data: markup escaped, characters XML cannot hold left out, cut
+    at Excel's limit (as XlsxWriter did).
+    """
+    return escape(FORBIDDEN.sub("", value)[:MAX_CELL_CHARS])
 
 
 def text_cells(values, needs_escape=NEEDS_ESCAPE.search):
     """Cells of text (str); None or "" is an empty cell."""
     return [
-        (TEXT_CELL % (value if needs_escape(value) is None else text(value))) if value else EMPTY
+        (TEXT_CELL % (value if needs_escape(value) is None and len(value) <= MAX_CELL_CHARS else text(value)))
+        if value
+        else EMPTY
         for value in values
     ]
 

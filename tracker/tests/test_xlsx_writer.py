@@ -109,6 +109,12 @@ def test_characters_xml_cannot_hold_are_left_out_and_tabs_and_line_breaks_kept()
     ]
 
 
+def test_text_past_excels_limit_is_cut_at_it():
+    values = ["a" * 32767, "b" * 32768, "&" * 32768]
+    data = workbook_bytes(headers=["Biên bản"], kinds=[TEXT], chunks=[column_of_texts(*values)])
+    assert read_back(data) == [["Biên bản"], ["a" * 32767], ["b" * 32767], ["&" * 32767]]
+
+
 def test_leading_and_trailing_spaces_are_kept():
     data = workbook_bytes(
         headers=["Chủ đề"], kinds=[TEXT], chunks=[column_of_texts("  two before", "after ")]
