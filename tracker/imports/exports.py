@@ -1,8 +1,8 @@
 """
 Exports as users wait for them. The rows are read as plain values (values_list, a
 chunk at a time, one query), each column's conversion is chosen once from its field,
-and the file is written as the rows come: CSV streamed to the browser, XLSX through
-XlsxWriter in constant-memory mode into a temporary file sent once it is complete.
+and the file is written as the rows come: CSV streamed to the browser, XLSX by
+xlsx_writer.py into a temporary file sent once it is complete.
 A province's million sessions never sit in memory as model instances, a dataset or
 cells.
 
@@ -19,11 +19,11 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.core.exceptions import ImproperlyConfigured
 from django.http import FileResponse, StreamingHttpResponse
 from import_export.widgets import CharWidget
 
+from . import xlsx_writer
 from .formats import CELL_NEEDS_CARE, NEEDS_CARE, csv_writer, neutralise, neutralise_csv
 from .widgets import (
     ChoiceWidget,
@@ -41,9 +41,10 @@ SHEET_NAME = "Dữ liệu"
 
 
 class Kind(enum.Enum):
-    TEXT = "text"
-    DATE = "date"
-    NUMBER = "number"
+    # The values are the cell kinds xlsx_writer.py writes.
+    TEXT = xlsx_writer.TEXT
+    DATE = xlsx_writer.DATE
+    NUMBER = xlsx_writer.NUMBER
 
 
 @dataclass(frozen=True)
@@ -174,54 +175,39 @@ def csv_chunks(columns, rows) -> Iterator[bytes]:
     yield out.getvalue().encode()
 
 
-# XLSX: XlsxWriter writes each row to its own temporary file as it comes (constant
-# memory): a date as a date cell shown dd/mm/yyyy, a number as a number, text as text
-# (never a formula or a link, whatever it starts with), an empty value as no cell.
-
-
-def xlsx_dates(values):
-    return values
-
-
-def xlsx_numbers(values):
-    return [None if value is None else float(value) for value in values]
+# XLSX: written by hand (xlsx_writer.py) into a temporary file as the rows come: a
+# date as a date cell shown dd/mm/yyyy, a number as a number, text as text (never a
+# formula, whatever it starts with), an empty value as an empty cell.
 
 
 def xlsx_texts(values, needs_care=CELL_NEEDS_CARE.search):
-    return [
-        (value if needs_care(value) is None else neutralise(value)) if value else None for value in values
-    ]
+    return [value if not value or needs_care(value) is None else neutralise(value) for value in values]
 
 
-XLSX_CELLS = {Kind.DATE: xlsx_dates, Kind.NUMBER: xlsx_numbers, Kind.TEXT: xlsx_texts}
+def xlsx_values(values):
+    return values
+
+
+XLSX_CELLS = {Kind.DATE: xlsx_values, Kind.NUMBER: xlsx_values, Kind.TEXT: xlsx_texts}
 
 
 def xlsx_file(columns, rows):
     """The XLSX file, in a temporary file at its start: one sheet, a bold frozen header row."""
     # On disk, not in memory: a province's file is tens of megabytes. The response closes it.
     out = tempfile.TemporaryFile()  # noqa: SIM115
-    options = {
-        "constant_memory": True,
-        "tmpdir": tempfile.gettempdir(),
-        "default_date_format": "DD/MM/YYYY",
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-    }
+    cells = [XLSX_CELLS[column.kind] for column in columns]
+    chunks_by_column = (
+        [cell(values) for cell, values in zip(cells, by_column(columns, chunk), strict=True)]
+        for chunk in chunks(rows)
+    )
     try:
-        workbook = xlsxwriter.Workbook(out, options)
-        sheet = workbook.add_worksheet(SHEET_NAME)
-        sheet.freeze_panes(1, 0)
-        sheet.write_row(
-            0, 0, [neutralise(column.header) for column in columns], workbook.add_format({"bold": True})
+        xlsx_writer.write_xlsx(
+            out,
+            sheet_name=SHEET_NAME,
+            headers=[neutralise(column.header) for column in columns],
+            kinds=[column.kind.value for column in columns],
+            chunks=chunks_by_column,
         )
-        cells = [XLSX_CELLS[column.kind] for column in columns]
-        line = 1
-        for chunk in chunks(rows):
-            values = by_column(columns, chunk)
-            for row in zip(*(cell(column) for cell, column in zip(cells, values, strict=True)), strict=True):
-                sheet.write_row(line, 0, row)
-                line += 1
-        workbook.close()
     except BaseException:
         out.close()
         raise

@@ -30,6 +30,11 @@ ROOT = Path(__file__).resolve().parents[2]
             "sqlite, 11 units",
         ),
         (
+            "bench.exports",
+            ["--committees", "2", "--cells", "2", "--years", "1", "--repeat", "1", "--writers"],
+            "sqlite, 11 units",
+        ),
+        (
             "bench",
             ["--committees", "2", "--cells", "2", "--years", "1", "--rows", "20", "--memory-rows", "20"]
             + ["--repeat", "1"],
@@ -64,6 +69,10 @@ def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):
     if module == "bench.adminlists":
         assert "admin session list, first page (bloc)" in result.stdout, result.stdout
         assert "admin session list, search “so hoa” (a third of the rows) (committee editor)" in result.stdout
+    if module == "bench.exports":
+        assert "XLSX writer alone, 82 rows read beforehand: by hand (xlsx_writer.py)" in result.stdout, (
+            result.stdout
+        )
     if module == "bench.load":
         assert "targets: no errors (holds)" in result.stdout, result.stdout
 
