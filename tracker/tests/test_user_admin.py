@@ -16,7 +16,9 @@ from units.tests.factories import make_bloc, make_unit
 
 User = get_user_model()
 ROLES = ["alice", "viewer", "bloc_admin", "bloc_viewer", "anonymous"]
-NO_SUCH_USER = "Không tìm thấy người dùng số {} trong các đơn vị của bạn: bản ghi đã bị xóa, hoặc thuộc đơn vị khác."
+NO_SUCH_USER = (
+    "Không tìm thấy người dùng số {} trong các đơn vị của bạn: bản ghi đã bị xóa, hoặc thuộc đơn vị khác."
+)
 
 
 def url(view, *args):
