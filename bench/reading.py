@@ -4,7 +4,7 @@ the header found, every cell cleaned, rows and unpacked size counted while readi
 
 Measured beside openpyxl's own read-only pass over the same file, the least any reader
 of the workbook costs, in the same run; and the peak memory of refusing a workbook with
-more rows than IMPORT_MAX_ROWS, written as the app's own export is (no dimension record).
+more rows than IMPORT_MAX_ROWS and no dimension record, as some programs write it.
 """
 
 import io

@@ -325,7 +325,7 @@ def test_a_csv_with_carriage_return_line_ends_is_counted_row_by_row(client, alic
 
 def test_an_xlsx_without_a_dimension_record_is_counted_row_by_row(client, alice, settings):
     settings.IMPORT_MAX_ROWS = 3
-    # Written row by row, as the app's own export is: no <dimension> in the sheet.
+    # Written row by row, as some programs write it: no <dimension> in the sheet.
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(HEADERS)

@@ -14,17 +14,22 @@ What the sheet holds: a bold header row, frozen; column widths; text as inline s
 (escaped only when a search says it holds &, <, > or a character XML 1.0 forbids, which
 is then left out; cut at Excel's 32,767 characters); numbers as numbers; dates as date serial numbers shown dd/mm/yyyy;
 an empty value as an empty cell. Cells and rows carry no reference (`r`), which the
-format allows and Excel, LibreOffice and openpyxl read in order, and the sheet has no
-dimension record, which cannot be known before the rows are written; the import reader
-(reading.py) counts rows as they come and needs neither.
+format allows and Excel, LibreOffice and openpyxl read in order. The sheet begins with
+its dimension record (its last row), so the rows are first packed into a temporary file
+(zlib at its fastest level: some 40 kB a thousand rows) and copied into the
+zip once counted.
 
 Text is written as given: making a formula inert is the caller's (formats.neutralise).
 """
 
 import datetime
 import re
+import tempfile
 import zipfile
+import zlib
 from xml.sax.saxutils import escape, quoteattr
+
+from openpyxl.utils import get_column_letter
 
 TEXT, NUMBER, DATE = "text", "number", "date"
 
@@ -86,8 +91,8 @@ STYLES = f"""{XML_HEAD}<styleSheet xmlns="{MAIN}">\
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
 </styleSheet>"""
 
-SHEET_HEAD = f"""{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}">\
-<sheetViews><sheetView tabSelected="1" workbookViewId="0">\
+SHEET_START = f"""{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}">"""
+SHEET_VIEWS = """<sheetViews><sheetView tabSelected="1" workbookViewId="0">\
 <pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>\
 <selection pane="bottomLeft"/></sheetView></sheetViews>\
 <sheetFormatPr defaultRowHeight="15"/>"""
@@ -145,8 +150,31 @@ def write_xlsx(out, *, sheet_name, headers, kinds, chunks):
     kind (TEXT, NUMBER or DATE); `chunks` gives the rows a chunk at a time, each chunk
     as one list of values per column.
     """
+    with tempfile.TemporaryFile() as body:
+        rows = write_rows(body, kinds, chunks)
+        body.seek(0)
+        write_package(out, sheet_name, headers, kinds, rows, body)
+
+
+def write_rows(body, kinds, chunks):
+    """
+    The rows' XML, packed quickly into `body`, so that the sheet can begin with its
+    dimension record: without one, openpyxl reads a whole sheet once more only to size
+    it, as the import of an exported file would. The number of rows written.
+    """
     cells = [CELLS[kind] for kind in kinds]
     row = "<row>" + "%s" * len(kinds) + "</row>"
+    pack = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)
+    count = 0
+    for columns in chunks:
+        formatted = [cell(values) for cell, values in zip(cells, columns, strict=True)]
+        body.write(pack.compress("".join(map(row.__mod__, zip(*formatted, strict=True))).encode()))
+        count += len(formatted[0]) if formatted else 0
+    body.write(pack.flush())
+    return count
+
+
+def write_package(out, sheet_name, headers, kinds, rows, body):
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
@@ -154,19 +182,22 @@ def write_xlsx(out, *, sheet_name, headers, kinds, chunks):
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", STYLES)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(sheet_head(headers, kinds).encode())
-            for columns in chunks:
-                formatted = [cell(values) for cell, values in zip(cells, columns, strict=True)]
-                sheet.write("".join(map(row.__mod__, zip(*formatted, strict=True))).encode())
+            sheet.write(sheet_head(headers, kinds, rows).encode())
+            unpack = zlib.decompressobj(-zlib.MAX_WBITS)
+            # A little at a time: the rows' XML packs forty to one.
+            while piece := body.read(1 << 16):
+                sheet.write(unpack.decompress(piece))
+            sheet.write(unpack.flush())
             sheet.write(SHEET_TAIL.encode())
 
 
-def sheet_head(headers, kinds):
+def sheet_head(headers, kinds, rows):
     widths = "".join(
         f'<col min="{number}" max="{number}" width="{column_width(header, kind)}" customWidth="1"/>'
         for number, (header, kind) in enumerate(zip(headers, kinds, strict=True), 1)
     )
     header = "".join(HEADER_CELL % text(value) if value else EMPTY for value in headers)
     if not headers:
-        return f"{SHEET_HEAD}<sheetData>"
-    return f"{SHEET_HEAD}<cols>{widths}</cols><sheetData><row>{header}</row>"
+        return f"{SHEET_START}{SHEET_VIEWS}<sheetData>"
+    dimension = f'<dimension ref="A1:{get_column_letter(len(headers))}{rows + 1}"/>'
+    return f"{SHEET_START}{dimension}{SHEET_VIEWS}<cols>{widths}</cols><sheetData><row>{header}</row>"

@@ -134,6 +134,15 @@ def test_a_sheet_of_no_columns_has_no_rows():
     assert load_workbook(io.BytesIO(data)).sheetnames == ["Dữ liệu"]
 
 
+def test_the_sheet_begins_with_its_dimension_so_that_a_reader_need_not_scan_it():
+    chunks = [[["A", "B"], [1, 2], [None, None]], [["C"], [3], [None]]]
+    for data, dimension in [(workbook_bytes(chunks=chunks), "A1:C4"), (workbook_bytes(), "A1:C1")]:
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
+        # Without a dimension record, a read-only sheet is "unsized" and this raises.
+        assert workbook.active.calculate_dimension() == dimension
+        workbook.close()
+
+
 def test_the_import_reader_reads_the_rows_back_with_their_numbers():
     data = workbook_bytes(chunks=[[["DEMO-001", "DEMO-002"], [18, None], [datetime.date(2024, 2, 5), None]]])
     table = read_xlsx(data, Columns(names=tuple(HEADERS)))
