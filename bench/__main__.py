@@ -157,11 +157,15 @@ def run(args, connection):
         *reading.cases(province, args.rows, args.repeat),
         *memory_cases(province, args.memory_rows),
     ]
-    print_table(HEADERS, [result.cells() for result in results], args.markdown)
+    print_table(results, args.markdown)
     return province.sessions, results
 
 
-def print_table(headers, rows, markdown=False):
+def print_table(results, markdown=False):
+    print_rows(HEADERS, [result.cells() for result in results], markdown)
+
+
+def print_rows(headers, rows, markdown=False):
     if markdown:
         print("| " + " | ".join(headers) + " |")
         print("|" + "---|" * len(headers))
@@ -200,7 +204,7 @@ def print_growth(runs, markdown=False):
         allowed = "—" if limit is None else f"≤ {limit:.1f}× ({result.growth})"
         rows.append([key, *[r.cells()[1] for r in measured], f"{growth:.1f}×", allowed, holds])
     print(f"\nGrowth: the data grew {data_growth:.1f}× from {first}× to {last}×")
-    print_table(headers, rows, markdown)
+    print_rows(headers, rows, markdown)
 
 
 def peak_python_memory(fn):

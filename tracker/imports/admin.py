@@ -143,6 +143,7 @@ class TrackerImportExportMixin(ImportExportMixin):
         # ChangeList, which reads any parameter it does not know, or a filter value it
         # cannot use, as a broken lookup and raises. The list page catches that; the
         # library's export view does not, so a hand-edited or stale address was a 500.
+        request.exporting_rows = True  # tracker.admin.shows_choices
         try:
             return super().export_action(request)
         except IncorrectLookupParameters:

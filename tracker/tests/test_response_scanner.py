@@ -61,6 +61,7 @@ def test_scanner_knows_every_declared_constraint_and_index():
         "session_attended_within_expected",
         "declared_value_not_negative",
         "outreach_published_idx",
+        "session_listing_idx",
     } <= set(names)
     assert "django_content_type_app_label_model_76bd3d3b_uniq" in names
-    assert len(names) == 83
+    assert len(names) == 84
