@@ -355,7 +355,7 @@ class UnitSubtreeFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         if not shows_choices(request):
-            return []
+            return only_the_chosen(self)
         visible = Unit.objects.visible_to(request.user)
         scope = scope_of(request.user)
         top = 0 if scope == ALL or scope is None else scope.depth
@@ -420,6 +420,11 @@ def shows_choices(request):
     return not getattr(request, "exporting_rows", False)
 
 
+def only_the_chosen(list_filter):
+    # The ChangeList applies only a filter that has choices: the chosen value is one.
+    return [(list_filter.value(), list_filter.value())] if list_filter.value() else []
+
+
 class YearFilter(admin.SimpleListFilter):
     """Years that have records, newest first; works on an integer year or a date field."""
 
@@ -429,7 +434,7 @@ class YearFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         if not shows_choices(request):
-            return []
+            return only_the_chosen(self)
         years = years_on_record(model_admin.get_queryset(request), self.field)
         return [(str(year), str(year)) for year in years]
 
