@@ -4,6 +4,10 @@ not know, or a filter value it cannot use (a hand-edited or stale address), is r
 with a 400 that says so, and the export form offered below exports without them.
 """
 
+import csv
+import datetime
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -63,3 +67,17 @@ def test_the_export_offered_after_a_refused_address_exports_the_users_rows(clien
     text = response.getvalue().decode("utf-8-sig")
     assert "Của STP-VP" in text
     assert "Của KBNN" not in text
+
+
+def test_an_export_keeps_the_lists_year_and_unit_filters_without_reading_their_choices(
+    client, alice, tree, django_assert_max_num_queries
+):
+    make_session(tree["STP-VP"], topic="VP 2024", date=datetime.date(2024, 3, 4))
+    make_session(tree["STP-VP"], topic="VP 2023", date=datetime.date(2023, 3, 6))
+    make_session(tree["STP-TT"], topic="TT 2024", date=datetime.date(2024, 3, 5))
+    url = reverse("admin:activities_studysession_export")
+    with django_assert_max_num_queries(7):
+        response = client.post(url + "?unit=STP-VP&year=2024", {"format": CSV, "resource": "0"})
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["Chủ đề"] for row in rows] == ["VP 2024"]
