@@ -133,6 +133,9 @@ def by_column(columns, chunk):
         end = start + len(column.lookups)
         if column.convert is None:
             values.append(read[start])
+        elif end - start == 1:  # converted once per distinct value, as the cells below
+            written = {value: column.convert(value) for value in set(read[start])}
+            values.append([written[value] for value in read[start]])
         else:
             values.append(list(map(column.convert, *read[start:end])))
         start = end
@@ -142,8 +145,13 @@ def by_column(columns, chunk):
 # CSV: every text field quoted, numbers bare, dates dd/mm/yyyy, nothing as an empty text.
 
 
+# A column repeats its values (a unit's code and name, a kind, a date): each distinct
+# value is written once, then looked up.
+
+
 def csv_dates(values):
-    return ["" if value is None else value.strftime("%d/%m/%Y") for value in values]
+    written = {value: "" if value is None else value.strftime("%d/%m/%Y") for value in set(values)}
+    return [written[value] for value in values]
 
 
 def csv_numbers(values):
@@ -151,7 +159,8 @@ def csv_numbers(values):
 
 
 def csv_texts(values, needs_care=NEEDS_CARE.search):
-    return [value if needs_care(value) is None else neutralise_csv(value) for value in values]
+    written = {value: value if needs_care(value) is None else neutralise_csv(value) for value in set(values)}
+    return [written[value] for value in values]
 
 
 CSV_CELLS = {Kind.DATE: csv_dates, Kind.NUMBER: csv_numbers, Kind.TEXT: csv_texts}
