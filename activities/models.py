@@ -453,6 +453,49 @@ class StudySession(Versioned):
         return round(100 * self.attended / self.expected, 2)
 
 
+class SessionTally(models.Model):
+    """
+    What the bloc's reports read of a unit's sessions in a quarter, kept by triggers
+    in the database (activities/tally.py) whenever a session is written: never edited.
+    """
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.IntegerField()
+    quarter = models.SmallIntegerField()
+    sessions = models.IntegerField(default=0)
+    # Attendance of the sessions that have both figures.
+    attended = models.BigIntegerField(default=0)
+    invited = models.BigIntegerField(default=0)
+    # Per kind: how many, and the months of the quarter held in (rules.month_bit).
+    thematic_count = models.IntegerField(default=0)
+    thematic_months = models.SmallIntegerField(default=0)
+    monthly_count = models.IntegerField(default=0)
+    monthly_months = models.SmallIntegerField(default=0)
+    first_monday_count = models.IntegerField(default=0)
+    first_monday_months = models.SmallIntegerField(default=0)
+    training_count = models.IntegerField(default=0)
+    training_months = models.SmallIntegerField(default=0)
+    thematic_date = models.DateField(null=True)
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["unit_id", "year", "quarter"]
+        constraints = [
+            Unique(
+                fields=["unit", "year", "quarter"],
+                name="tally_unit_quarter_key",
+                field="unit",
+                message=_("A unit's quarter is counted once."),
+            )
+        ]
+        indexes = [models.Index(fields=["year", "quarter"], name="tally_period_idx")]
+
+    def __str__(self):
+        return f"{self.unit_id} {quarter_label(self.year, self.quarter)}"
+
+
 class InitiativeGroup(models.TextChoices):
     ADMIN_REFORM = "admin_reform", _("Administrative reform")
     LEADERSHIP_DUTY = "leadership_duty", _("Duty of heads and officials")

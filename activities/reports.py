@@ -20,7 +20,6 @@ from django.db import connections, router
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
     Func,
     IntegerField,
@@ -44,6 +43,7 @@ from activities.models import (
     Outreach,
     ServiceFigure,
     SessionKind,
+    SessionTally,
     StudySession,
 )
 from tracker.periods import Quarter, QuarterOf, YearOf
@@ -262,12 +262,6 @@ def records_in(queryset, root):
     return queryset if root is None else queryset.for_subtree(root)
 
 
-# The month of a session's date, per database.
-MONTH_OF_DATE = {
-    "sqlite": "CAST(strftime('%%m', s.date) AS INTEGER)",
-    "postgresql": "CAST(EXTRACT(MONTH FROM s.date) AS INTEGER)",
-}
-
 # Every unit of a subtree with what it recorded in a quarter, in tree order: each kind
 # of record grouped by unit in its own subquery, LEFT JOINed on the unit list. The
 # columns after the unit's come in the order of Figures' recorded part; a unit
@@ -287,18 +281,7 @@ LEFT JOIN (
 ) i ON i.unit_id = u.id
 LEFT JOIN {outreach} o ON o.unit_id = u.id
 LEFT JOIN {exemplars} e ON e.unit_id = u.id
-LEFT JOIN (
-    SELECT s.unit_id,
-           COUNT(*) AS sessions,
-           SUM(CASE WHEN s.attended IS NOT NULL AND s.expected IS NOT NULL THEN s.attended END) AS attended,
-           SUM(CASE WHEN s.attended IS NOT NULL AND s.expected IS NOT NULL THEN s.expected END) AS invited,
-           {held},
-           MIN(CASE WHEN s.kind = %(thematic)s THEN s.date END) AS thematic_date
-    FROM {session} s
-    WHERE s.unit_id IN ({subtree})
-      AND s.year = %(year)s AND s.quarter = %(quarter)s
-    GROUP BY s.unit_id
-) s ON s.unit_id = u.id
+LEFT JOIN {tally} s ON s.unit_id = u.id AND s.year = %(year)s AND s.quarter = %(quarter)s
 WHERE u.path >= %(low)s AND u.path < %(high)s
 """
 
@@ -318,35 +301,29 @@ def overview_statement(vendor, rule_set):
     stages = [
         f"SUM(CASE WHEN status = %(stage_{i})s THEN 1 ELSE 0 END) AS stage_{i}" for i in range(len(STAGES))
     ]
-    held = []
-    for i, kind in enumerate(rules.TRACKED_KINDS):
-        if rules.counted_per(kind, rule_set) == "month":
-            # The months that had one, as a mask (rules.month_bit): two in one month do
-            # not stand in for a missed month, and the missing months can be named.
-            month_in_quarter = f"{MONTH_OF_DATE[vendor]} - 3 * s.quarter + 3"
-            held.append(
-                f"SUM(DISTINCT CASE WHEN s.kind = %(kind_{i})s THEN "
-                f"CASE {month_in_quarter} WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 4 END END) AS held_{i}"
-            )
-        else:
-            held.append(f"SUM(CASE WHEN s.kind = %(kind_{i})s THEN 1 ELSE 0 END) AS held_{i}")
+    # A unit's sessions of the quarter, counted when they were written (activities/tally.py):
+    # of a kind counted per month, the months that had one as a mask (rules.month_bit),
+    # so that two in one month do not stand in for a missed month.
+    held = [
+        f"s.{kind}_months" if rules.counted_per(kind, rule_set) == "month" else f"s.{kind}_count"
+        for kind in rules.TRACKED_KINDS
+    ]
     recorded = [
         *(f"COALESCE(i.stage_{i}, 0)" for i in range(len(STAGES))),
         "COALESCE(o.n, 0)",
         "COALESCE(e.n, 0)",
         *(f"COALESCE(s.{name}, 0)" for name in ("sessions", "attended", "invited")),
-        *(f"COALESCE(s.held_{i}, 0)" for i in range(KINDS)),
+        *(f"COALESCE({column}, 0)" for column in held),
     ]
     recorded = [f"{column} AS recorded_{n}" for n, column in enumerate(recorded)]
     subtree = SUBTREE.format(unit=Unit._meta.db_table)
     return OVERVIEW_SQL.format(
         recorded=",\n       ".join(recorded),
         stages=", ".join(stages),
-        held=",\n           ".join(held),
         subtree=subtree,
         unit=Unit._meta.db_table,
         initiative=Initiative._meta.db_table,
-        session=StudySession._meta.db_table,
+        tally=SessionTally._meta.db_table,
         outreach=DATED_COUNTS.format(table=Outreach._meta.db_table, date="published_on", subtree=subtree),
         exemplars=DATED_COUNTS.format(table=Exemplar._meta.db_table, date="recognised_on", subtree=subtree),
     )
@@ -379,9 +356,7 @@ def recorded_by_unit(root, quarter, rule_set, statement=None):
         "quarter": quarter.number,
         "start": quarter.start,
         "end": quarter.end,
-        "thematic": SessionKind.THEMATIC,
         **{f"stage_{i}": stage for i, stage in enumerate(STAGES)},
-        **{f"kind_{i}": kind for i, kind in enumerate(rules.TRACKED_KINDS)},
     }
     # Raw SQL is not routed by itself: it reads where the ORM would read the units.
     connection = connections[router.db_for_read(Unit)]
@@ -515,16 +490,13 @@ def year_overview(root, year, *, today=None, rule_set=None):
 
 def sessions_by_quarter(root):
     """Sessions and attendance per quarter across every year on record, oldest first."""
-    both = Q(attended__isnull=False, expected__isnull=False)
+    # From the sessions counted per unit and quarter (activities/tally.py): at ten
+    # provinces a fifth of the rows of the sessions themselves.
     rows = (
-        records_in(StudySession.objects, root)
+        records_in(SessionTally.objects, root)
         .order_by()
         .values("year", "quarter")
-        .annotate(
-            sessions=Count("pk"),
-            attended_sum=Sum("attended", filter=both),
-            invited_sum=Sum("expected", filter=both),
-        )
+        .annotate(sessions=Sum("sessions"), attended_sum=Sum("attended"), invited_sum=Sum("invited"))
         .order_by("year", "quarter")
     )
     return [

@@ -148,7 +148,7 @@ class StudySessionResource(TrackerResource):
         natural key or an occasion with a row of the file are read as records.
         """
         units = self.fields["unit"].widget.cache
-        keys, occasions, years = set(), set(), set()
+        keys, occasions, years, kinds = set(), set(), set(), set()
         for values in dataset:  # a row at a time: dataset.dict would hold them all at once
             row = dict(zip(dataset.headers, values, strict=True))
             if str(row.get("Mã đơn vị") or "").strip().upper() not in units:
@@ -161,8 +161,13 @@ class StudySessionResource(TrackerResource):
             unit_id, kind, date, *rest = key
             occasions.add(occasion(unit_id, kind, date, *(rest[:2] if date is None else ())))
             years.add(Quarter.of(date).year if date is not None else rest[0])
-        stored = StudySession.objects.filter(unit__in=list(units.values()), year__in=years).values_list(
-            "pk", "unit_id", "kind", "date", "year", "quarter", "topic"
+            kinds.add(kind)
+        # Read as a stream: at ten provinces the file's units hold hundreds of thousands
+        # of sessions in its years, and only the few that match are kept.
+        stored = (
+            StudySession.objects.filter(unit__in=list(units.values()), year__in=years, kind__in=kinds)
+            .values_list("pk", "unit_id", "kind", "date", "year", "quarter", "topic")
+            .iterator(chunk_size=5000)
         )
         wanted = []
         for pk, unit_id, kind, date, year, quarter, topic in stored:

@@ -94,7 +94,8 @@ class TestSessionPeriod:
                 cursor.execute("SET enable_seqscan = off")
             # Either index that leads with the period serves it: the listing's
             # (year, quarter, date, …) or the period-and-kind one.
-            assert "Index Cond: ((year = 2024) AND (quarter = 1))" in queryset.explain()
+            # The planner may add the kind to the period-and-kind index's condition.
+            assert "Index Cond: ((year = 2024) AND (quarter = 1)" in queryset.explain()
         else:
             assert "USING INDEX session_period_kind_idx" in queryset.explain()
 

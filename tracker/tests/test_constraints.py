@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 
+from activities.models import SessionTally
 from activities.tests import factories as af
 from units.tests import factories as uf
 
@@ -60,6 +61,10 @@ ROWS = {
     "outreach_regular": lambda t: af.make_outreach(t["STP"], published_on=None, is_regular=True),
     "exemplar": lambda t: af.make_exemplar(t["STP"]),
     "service": lambda t: af.make_service_figure(t["STP"], agency=f"Cơ quan {next(_n)}"),
+    # The sessions counted per unit and quarter: a row the triggers made for a session.
+    "tally": lambda t: SessionTally.objects.get(
+        unit=af.make_session(uf.make_unit(uf.make_unit(t["BLOC"]))).unit
+    ),
     "declared": lambda t: af.make_declared_figure(
         t["BDV"], period_end=datetime.date(2024, 1, 1) + datetime.timedelta(days=next(_n))
     ),
@@ -144,6 +149,7 @@ UNIQUES = {
     "exemplar_natural_key": ("exemplar", ["name"]),
     "service_natural_key": ("service", ["agency"]),
     "declared_natural_key": ("declared", ["period_end"]),
+    "tally_unit_quarter_key": ("tally", ["unit", "year", "quarter"]),
 }
 
 
