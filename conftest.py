@@ -38,6 +38,7 @@ def populate(tree, copies):
 
     from activities.models import Outreach
     from activities.tests import factories as af
+    from members.tests import factories as mf
     from units.models import Official
     from units.tests import factories as uf
 
@@ -62,3 +63,4 @@ def populate(tree, copies):
         af.make_exemplar(unit, official=official)
         af.make_service_figure(unit, agency=f"Cơ quan {n}")
         af.make_declared_figure(unit, period_end=datetime.date(2024, 3, 1) + datetime.timedelta(days=n))
+        mf.make_member_status(mf.make_member(unit, official=official, source=source))

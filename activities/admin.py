@@ -80,6 +80,16 @@ class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
             },
         ),
         (_("Attendance"), {"fields": [("attended", "expected"), "has_self_criticism", "reviews_study"]}),
+        (
+            _("The meeting"),
+            {
+                "fields": [
+                    ("starts_at", "ends_at"),
+                    "also_thematic",
+                    ("documents_posted_on", "resolution_published_on"),
+                ]
+            },
+        ),
         (None, {"fields": ["minutes", "source"]}),
     ]
 

@@ -277,6 +277,29 @@ class StudySession(Versioned):
     has_self_criticism = models.BooleanField(_("self-criticism and criticism"), default=False)
     reviews_study = models.BooleanField(_("reviewed study-and-follow"), default=False)
     minutes = NFCTextField(_("minutes"), blank=True)
+    # The meeting itself (Chỉ thị 50-CT/TW, Hướng dẫn 42-HD/BTCTW; activities/rules.py).
+    starts_at = models.TimeField(_("started at"), null=True, blank=True)
+    ends_at = models.TimeField(_("ended at"), null=True, blank=True)
+    also_thematic = models.BooleanField(
+        _("thematic meeting held together"),
+        default=False,
+        help_text=_(
+            "A monthly meeting that also held the quarter's thematic meeting: it counts once for each, "
+            "and lasts at least 120 minutes."
+        ),
+    )
+    documents_posted_on = models.DateField(
+        _("documents posted on Sổ tay"),
+        null=True,
+        blank=True,
+        help_text=_("The day the meeting's documents were posted on the Sổ tay đảng viên app."),
+    )
+    resolution_published_on = models.DateField(
+        _("resolution published on Sổ tay"),
+        null=True,
+        blank=True,
+        help_text=_("The day the meeting's resolution was published on the Sổ tay đảng viên app."),
+    )
     source = source_field()
     created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -333,6 +356,27 @@ class StudySession(Versioned):
                 name="session_attended_within_expected",
                 field="attended",
                 message=_("Attendance cannot exceed the number expected."),
+            ),
+            Check(
+                condition=models.Q(starts_at__isnull=True, ends_at__isnull=True)
+                | models.Q(starts_at__isnull=False, ends_at__isnull=False, ends_at__gt=models.F("starts_at")),
+                name="session_times_ordered",
+                field="ends_at",
+                message=_("Give both the start and the end time, the end after the start."),
+            ),
+            Check(
+                condition=models.Q(also_thematic=False) | models.Q(kind=SessionKind.MONTHLY),
+                name="session_combined_is_monthly",
+                field="also_thematic",
+                message=_("Only a monthly meeting can hold the thematic meeting together with it."),
+            ),
+            Check(
+                condition=models.Q(resolution_published_on__isnull=True)
+                | models.Q(date__isnull=True)
+                | models.Q(resolution_published_on__gte=models.F("date")),
+                name="session_resolution_after_meeting",
+                field="resolution_published_on",
+                message=_("The resolution cannot be published before the meeting."),
             ),
             Unique(
                 fields=["unit", "kind", "date", "topic"],

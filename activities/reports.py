@@ -527,7 +527,12 @@ class SubqueryCountDistinct(SubqueryCount):
 
 # Declared metric -> the logged records that count toward it: (queryset, date field, count).
 LOGGED = {
-    Metric.THEMATIC_SESSIONS: (StudySession.objects.filter(kind=SessionKind.THEMATIC), "date", SubqueryCount),
+    # A monthly meeting that held the thematic one together counts as a thematic session too.
+    Metric.THEMATIC_SESSIONS: (
+        StudySession.objects.filter(Q(kind=SessionKind.THEMATIC) | Q(also_thematic=True)),
+        "date",
+        SubqueryCount,
+    ),
     Metric.MONTHLY_MEETINGS: (StudySession.objects.filter(kind=SessionKind.MONTHLY), "date", SubqueryCount),
     Metric.FIRST_MONDAY_SESSIONS: (
         StudySession.objects.filter(kind=SessionKind.FIRST_MONDAY),
@@ -536,7 +541,9 @@ LOGGED = {
     ),
     Metric.TRAINING_CLASSES: (StudySession.objects.filter(kind=SessionKind.TRAINING), "date", SubqueryCount),
     Metric.TOPICS_STUDIED: (
-        StudySession.objects.filter(kind__in=[SessionKind.THEMATIC, SessionKind.FIRST_MONDAY]),
+        StudySession.objects.filter(
+            Q(kind__in=[SessionKind.THEMATIC, SessionKind.FIRST_MONDAY]) | Q(also_thematic=True)
+        ),
         "date",
         SubqueryCountDistinct,
     ),

@@ -223,3 +223,57 @@ def standing_text(standing):
     if standing.missing:
         return f"{status}: {missing_text(standing.missing)}"
     return status
+
+
+# Cell meetings under the 2025 rules: one place for every number, each with where it
+# comes from. "Reported" means read in the press or in third-party material, not in
+# the document itself: such a number is kept here so that it can be corrected.
+
+
+@dataclass(frozen=True)
+class MeetingRules:
+    # Chỉ thị 50-CT/TW (23/7/2025) and Hướng dẫn 42-HD/BTCTW (28/10/2025): a regular
+    # meeting lasts at least 90 minutes, at least 120 with the thematic one held with it.
+    minimum_minutes: int = 90
+    combined_minimum_minutes: int = 120
+    # HD 42: the meeting's documents are posted on Sổ tay at least one day before.
+    documents_days_before: int = 1
+    # Reported (unverified): the resolution is published there within 2 days after.
+    resolution_days_after: int = 2
+
+
+MEETING_RULES = MeetingRules()
+
+
+def meeting_minutes(session):
+    """How long the meeting lasted, in minutes; None when its times are not recorded."""
+    if session.starts_at is None or session.ends_at is None:
+        return None
+    start = datetime.datetime.combine(datetime.date.min, session.starts_at)
+    end = datetime.datetime.combine(datetime.date.min, session.ends_at)
+    return int((end - start).total_seconds() // 60)
+
+
+def minimum_minutes(session, rules=MEETING_RULES):
+    """What the meeting had to last: the combined meeting's minimum when it held the thematic one too."""
+    return rules.combined_minimum_minutes if session.also_thematic else rules.minimum_minutes
+
+
+def is_short(session, rules=MEETING_RULES):
+    """True when the meeting lasted less than its minimum; None when its times are not recorded."""
+    minutes = meeting_minutes(session)
+    return None if minutes is None else minutes < minimum_minutes(session, rules)
+
+
+def documents_on_time(session, rules=MEETING_RULES):
+    """True when the documents were posted the required days before; None when unknown."""
+    if session.documents_posted_on is None or session.date is None:
+        return None
+    return (session.date - session.documents_posted_on).days >= rules.documents_days_before
+
+
+def resolution_on_time(session, rules=MEETING_RULES):
+    """True when the resolution was published within the days allowed after; None when unknown."""
+    if session.resolution_published_on is None or session.date is None:
+        return None
+    return (session.resolution_published_on - session.date).days <= rules.resolution_days_after

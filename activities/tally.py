@@ -13,6 +13,9 @@ count that could drift is never incremented. On PostgreSQL one trigger a stateme
 order before the recount, whose fresh snapshot then sees what a concurrent transaction
 committed. A quarter whose sessions are all gone loses its row. On SQLite, where a write locks the whole database, one trigger a row.
 
+A monthly meeting that held the quarter's thematic meeting together with it
+(`also_thematic`, Hướng dẫn 42-HD/BTCTW) counts once as each.
+
 The triggers are SQL built here from the session kinds a migration passes (frozen in
 that migration); a new kind needs a migration that drops and creates them again.
 """
@@ -34,10 +37,19 @@ def counted_columns(kinds):
     return [*columns, "thematic_date"]
 
 
-def recount(vendor, kinds, outer="t"):
+def held_as(kind, combined):
+    """The condition on a session s that it counts as one of `kind`."""
+    if combined and kind == "thematic":
+        # A monthly meeting that held the thematic one together counts once for each.
+        return f"(s.kind = '{kind}' OR s.also_thematic)"
+    return f"s.kind = '{kind}'"
+
+
+def recount(vendor, kinds, outer="t", combined=False):
     """
     A SELECT of the counted columns over the sessions s of the tally row's unit and
-    quarter (the row named `outer`): one row, zeros when it has none left.
+    quarter (the row named `outer`): one row, zeros when it has none left. With
+    `combined`, a monthly meeting held with the thematic one counts as both.
     """
     both = "s.attended IS NOT NULL AND s.expected IS NOT NULL"
     month = f"{MONTH_OF_DATE[vendor]} - 3 * s.quarter + 3"
@@ -47,13 +59,14 @@ def recount(vendor, kinds, outer="t"):
         f"COALESCE(SUM(CASE WHEN {both} THEN s.expected END), 0)",
     ]
     for kind in kinds:
+        held = held_as(kind, combined)
         values += [
-            f"COALESCE(SUM(CASE WHEN s.kind = '{kind}' THEN 1 ELSE 0 END), 0)",
+            f"COALESCE(SUM(CASE WHEN {held} THEN 1 ELSE 0 END), 0)",
             # The months of the quarter it was held in, as a mask (rules.month_bit).
-            f"COALESCE(SUM(DISTINCT CASE WHEN s.kind = '{kind}' THEN "
+            f"COALESCE(SUM(DISTINCT CASE WHEN {held} THEN "
             f"CASE {month} WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 4 END END), 0)",
         ]
-    values.append("MIN(CASE WHEN s.kind = 'thematic' THEN s.date END)")
+    values.append(f"MIN(CASE WHEN {held_as('thematic', combined)} THEN s.date END)")
     return (
         f"SELECT {', '.join(values)} FROM {SESSION} s "
         f"WHERE s.unit_id = {outer}.unit_id AND s.year = {outer}.year AND s.quarter = {outer}.quarter"
@@ -64,7 +77,7 @@ def zeros(kinds):
     return ", ".join(["0"] * (len(counted_columns(kinds)) - 1) + ["CAST(NULL AS date)"])
 
 
-def create_sql(vendor, kinds):
+def create_sql(vendor, kinds, combined=False):
     """The statements that create the triggers of a database."""
     columns = ", ".join(counted_columns(kinds))
     if vendor == "sqlite":
@@ -80,7 +93,7 @@ def create_sql(vendor, kinds):
                         f"VALUES ({row}.unit_id, {row}.year, {row}.quarter, {zeros(kinds)});"
                     )
                 body.append(
-                    f"UPDATE {TALLY} SET ({columns}) = ({recount(vendor, kinds, TALLY)}) WHERE {key};"
+                    f"UPDATE {TALLY} SET ({columns}) = ({recount(vendor, kinds, TALLY, combined)}) WHERE {key};"
                 )
                 if row == "OLD":
                     body.append(f"DELETE FROM {TALLY} WHERE {key} AND sessions = 0;")
@@ -118,7 +131,7 @@ BEGIN
     PERFORM 1 FROM {TALLY} t
         WHERE (t.unit_id, t.year, t.quarter) IN ({keys})
         ORDER BY t.unit_id, t.year, t.quarter FOR UPDATE;
-    UPDATE {TALLY} AS t SET ({columns}) = ({recount(vendor, kinds)})
+    UPDATE {TALLY} AS t SET ({columns}) = ({recount(vendor, kinds, combined=combined)})
         WHERE (t.unit_id, t.year, t.quarter) IN ({keys});
     DELETE FROM {TALLY} t WHERE (t.unit_id, t.year, t.quarter) IN ({keys}) AND t.sessions = 0;
     RETURN NULL;
@@ -143,12 +156,12 @@ def drop_sql(vendor):
     return statements
 
 
-def fill_sql(vendor, kinds):
+def fill_sql(vendor, kinds, combined=False):
     """Every quarter on record counted again from the sessions (the migration, `recount_sessions`)."""
     columns = ", ".join(counted_columns(kinds))
     return [
         f"DELETE FROM {TALLY}",
         f"INSERT INTO {TALLY} (unit_id, year, quarter, {columns}) "
         f"SELECT DISTINCT unit_id, year, quarter, {zeros(kinds)} FROM {SESSION}",
-        f"UPDATE {TALLY} SET ({columns}) = ({recount(vendor, kinds, TALLY)})",
+        f"UPDATE {TALLY} SET ({columns}) = ({recount(vendor, kinds, TALLY, combined)})",
     ]

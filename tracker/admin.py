@@ -487,6 +487,7 @@ TASK_GROUPS = [
             "activities.exemplar",
         ],
     ),
+    ("members", _("Party members"), ["members.member"]),
     ("figures", _("Figures"), ["activities.declaredfigure", "activities.servicefigure", "units.membercount"]),
     (
         "reference",

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "import_export",
     "units",
     "activities",
+    "members",
     "seeds",
 ]
 

@@ -64,17 +64,28 @@ UNIT_EDITOR_MODELS = [
     ("activities", "exemplar"),
     ("activities", "servicefigure"),
     ("activities", "declaredfigure"),
+    ("members", "member"),
+    ("members", "memberstatus"),
 ]
+# Personal data leaves the tracker only with a permission of its own: a bloc
+# administrator has it and may give it to a user (the user admin's permissions).
+OWN_EXPORT_PERMISSIONS = [("members", "export_member")]
 
 
 def role_groups_sync() -> dict:
     """Create or update the role groups with their permissions; returns {role: group}."""
-    domain = Permission.objects.filter(content_type__app_label__in=["units", "activities"])
-    # Everyone may export what they may see, to check it ("views" below).
-    views = domain.filter(codename__startswith="view_") | domain.filter(codename__startswith="export_")
+    domain = Permission.objects.filter(content_type__app_label__in=["units", "activities", "members"])
+    own = Permission.objects.none()
+    for app_label, codename in OWN_EXPORT_PERMISSIONS:
+        own |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    # Everyone may export what they may see, to check it ("views" below), but members.
+    views = (
+        domain.filter(codename__startswith="view_") | domain.filter(codename__startswith="export_")
+    ).exclude(pk__in=own.values("pk"))
     editing = Permission.objects.none()
     for app_label, model in UNIT_EDITOR_MODELS:
         editing |= Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)
+    editing = editing.exclude(pk__in=own.values("pk"))
     people = Permission.objects.filter(
         content_type__app_label="auth", content_type__model__in=["user", "group"]
     )

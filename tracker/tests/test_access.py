@@ -17,12 +17,16 @@ from django.urls import reverse
 
 from activities.models import InitiativeEvaluation, StudySession
 from activities.tests import factories as af
+from members.tests import factories as mf
 from units.models import Official, Role
-from units.services import UNIT_EDITOR_MODELS, user_grant
+from units.services import OWN_EXPORT_PERMISSIONS, UNIT_EDITOR_MODELS, user_grant
 from units.tests import factories as uf
 
-MODELS = [model for model in admin.site._registry if model._meta.app_label in {"units", "activities"}]
+MODELS = [
+    model for model in admin.site._registry if model._meta.app_label in {"units", "activities", "members"}
+]
 EDITABLE = {f"{app}.{model}" for app, model in UNIT_EDITOR_MODELS}
+OWN_EXPORT = {codename.replace("export_", f"{app}.") for app, codename in OWN_EXPORT_PERMISSIONS}
 FORBIDDEN_TO_ALICE = ["BOB", "KBNN", "Kho bạc"]
 
 
@@ -38,6 +42,7 @@ def make_records(unit, tag):
     """One row of every unit-scoped kind in `unit`, each carrying `tag`."""
     official = uf.make_official(full_name=f"Cán bộ {tag}")
     initiative = af.make_initiative(unit, title=f"Mô hình {tag}")
+    member = mf.make_member(unit, full_name=f"Đảng viên {tag}")
     return {
         "units.unit": unit,
         "units.membercount": uf.make_member_count(unit),
@@ -50,6 +55,8 @@ def make_records(unit, tag):
         "activities.exemplar": af.make_exemplar(unit, name=f"Gương {tag}"),
         "activities.servicefigure": af.make_service_figure(unit, agency=f"Cơ quan {tag}"),
         "activities.declaredfigure": af.make_declared_figure(unit, note=f"Ghi chú {tag}"),
+        "members.member": member,
+        "members.memberstatus": mf.make_member_status(member, reason=f"Lý do {tag}"),
     }
 
 
@@ -408,7 +415,7 @@ def test_every_response_carries_a_csp_without_inline_scripts(client, db):
 IMPORTABLE = [
     model
     for model, model_admin in admin.site._registry.items()
-    if model._meta.app_label in {"units", "activities"} and hasattr(model_admin, "import_action")
+    if model._meta.app_label in {"units", "activities", "members"} and hasattr(model_admin, "import_action")
 ]
 
 
@@ -421,6 +428,10 @@ def test_import_and_export_need_their_own_permissions(client, world, role, model
     response = client.get(admin_url(model, view))
     if role == "anonymous":
         expected = 302
+    elif view == "export" and label(model) in OWN_EXPORT:
+        # Members are personal data: exported by a bloc administrator, or by a user
+        # given the permission (members/tests/test_members.py).
+        expected = 200 if role == "bloc_admin" else 403
     elif view == "export":
         expected = 200  # everyone may export what they may see
     else:

@@ -17,7 +17,9 @@ from conftest import populate
 from units.models import Official, Unit
 from units.tests.factories import make_official, make_position
 
-MODELS = [model for model in admin.site._registry if model._meta.app_label in {"units", "activities"}]
+MODELS = [
+    model for model in admin.site._registry if model._meta.app_label in {"units", "activities", "members"}
+]
 # Session, user, filter choices (the year filter's three index reads) and the page's
 # own reads, with the planner's row estimate on PostgreSQL: 4 to 9 today; one query
 # per row would be 20 and then 40.
@@ -42,6 +44,7 @@ def test_every_model_of_the_domain_has_an_admin():
         "Exemplar",
         "Initiative",
         "InitiativeEvaluation",
+        "Member",
         "MemberCount",
         "Official",
         "Outreach",

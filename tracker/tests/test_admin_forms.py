@@ -30,7 +30,7 @@ ADMINS = sorted(
 EDITOR_MODELS = [
     model for model in ADMINS if (model._meta.app_label, model._meta.model_name) in UNIT_EDITOR_MODELS
 ]
-WATCHED_APPS = {"units", "activities", "auth", "admin"}
+WATCHED_APPS = {"units", "activities", "members", "auth", "admin"}
 # What must never reach a Vietnamese screen: Django's stock English for a form with
 # errors or a broken constraint, and the constraints' own names.
 NEVER_SHOWN = [

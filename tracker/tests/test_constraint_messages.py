@@ -17,7 +17,9 @@ from activities.tests import factories as af
 from tracker.constraints import breaks, check_constraints_in_python
 from tracker.tests.test_constraints import CHECKS, ROWS, Column
 
-DOMAIN_MODELS = [model for model in apps.get_models() if model._meta.app_label in {"units", "activities"}]
+DOMAIN_MODELS = [
+    model for model in apps.get_models() if model._meta.app_label in {"units", "activities", "members"}
+]
 CONSTRAINTS = {
     constraint.name: (model, constraint) for model in DOMAIN_MODELS for constraint in model._meta.constraints
 }

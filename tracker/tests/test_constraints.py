@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 
 from activities.models import SessionTally
 from activities.tests import factories as af
+from members.tests import factories as mf
 from units.tests import factories as uf
 
 _n = itertools.count(1)
@@ -61,6 +62,9 @@ ROWS = {
     "outreach_regular": lambda t: af.make_outreach(t["STP"], published_on=None, is_regular=True),
     "exemplar": lambda t: af.make_exemplar(t["STP"]),
     "service": lambda t: af.make_service_figure(t["STP"], agency=f"Cơ quan {next(_n)}"),
+    "member": lambda t: mf.make_member(t["STP-VP"]),
+    "member_status": lambda t: mf.make_member_status(mf.make_member(t["STP-VP"])),
+    "attendance": lambda t: mf.make_attendance(af.make_session(t["STP-VP"]), mf.make_member(t["STP-VP"])),
     # The sessions counted per unit and quarter: a row the triggers made for a session.
     "tally": lambda t: SessionTally.objects.get(
         unit=af.make_session(uf.make_unit(uf.make_unit(t["BLOC"]))).unit
@@ -103,6 +107,9 @@ CHECKS = {
     "session_quarter_range": ("session_undated", {"quarter": 5}),
     "session_period_matches_date": ("session", {"quarter": 2}),
     "session_attended_within_expected": ("session", {"attended": 21}),
+    "session_times_ordered": ("session", {"starts_at": "09:00:00", "ends_at": "08:00:00"}),
+    "session_combined_is_monthly": ("session", {"also_thematic": True}),
+    "session_resolution_after_meeting": ("session", {"resolution_published_on": datetime.date(2024, 2, 4)}),
     "initiative_group_valid": ("initiative", {"group": "sports"}),
     "initiative_status_valid": ("initiative", {"status": "abandoned"}),
     "initiative_title_not_blank": ("initiative", {"title": ""}),
@@ -126,6 +133,16 @@ CHECKS = {
     "service_on_time_within_resolved": ("service", {"on_time": 991}),
     "service_on_time_rate_percent": ("service", {"on_time_rate": Decimal("100.01")}),
     "service_one_stop_rate_percent": ("service", {"one_stop_rate": Decimal("-0.01")}),
+    "member_name_not_blank": ("member", {"full_name": ""}),
+    "member_card_not_blank": ("member", {"card_number": ""}),
+    "member_born_before_joining": ("member", {"born_on": datetime.date(2011, 1, 1)}),
+    "member_official_after_joining": ("member", {"official_on": datetime.date(2009, 1, 1)}),
+    "member_status_kind_valid": ("member_status", {"kind": "retired", "ends_on": None}),
+    "member_status_end_only_for_exemption": ("member_status", {"kind": "deceased"}),
+    "member_status_ends_after_start": ("member_status", {"ends_on": datetime.date(2023, 12, 31)}),
+    "member_exemption_has_reason": ("member_status", {"reason": ""}),
+    "attendance_status_valid": ("attendance", {"status": "late"}),
+    "attendance_leave_has_reason": ("attendance", {"status": "excused", "reason": ""}),
     "declared_metric_valid": ("declared", {"metric": "likes"}),
     "declared_qualifier_valid": ("declared", {"qualifier": "maybe"}),
     "declared_value_not_negative": ("declared", {"value": Decimal("-1")}),
@@ -150,6 +167,8 @@ UNIQUES = {
     "service_natural_key": ("service", ["agency"]),
     "declared_natural_key": ("declared", ["period_end"]),
     "tally_unit_quarter_key": ("tally", ["unit", "year", "quarter"]),
+    "member_status_once_a_day": ("member_status", ["member", "kind", "starts_on"]),
+    "attendance_once_per_session": ("attendance", ["session", "member"]),
 }
 
 
@@ -184,7 +203,7 @@ def test_every_constraint_has_a_case():
     declared = {
         constraint.name
         for model in apps.get_models()
-        if model._meta.app_label in {"units", "activities"}
+        if model._meta.app_label in {"units", "activities", "members"}
         for constraint in model._meta.constraints
     }
     assert declared == set(CHECKS) | set(UNIQUES)

@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -34,6 +35,7 @@ TEXT = {
     "Exemplar": ("name", "Người hoặc tập thể"),
     "ServiceFigure": ("agency", "Cơ quan"),
     "DeclaredFigure": ("note", "Ghi chú"),
+    "Member": ("full_name", "Họ và tên"),
 }
 
 
@@ -72,7 +74,7 @@ def boss(client, tree):
     return user
 
 
-def test_the_nine_models_of_the_issue_are_importable():
+def test_the_nine_models_of_the_issue_and_members_are_importable():
     assert sorted(model.__name__ for model in IMPORTABLE) == sorted(TEXT)
 
 
@@ -123,6 +125,8 @@ def test_formula_cells_are_neutralised_in_both_formats(client, boss, model):
 def test_an_export_holds_only_the_users_units(client, tree, model):
     populate(tree, 6)
     alice = user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR)[0]
+    # Members' export is a permission of its own (units.services.OWN_EXPORT_PERMISSIONS).
+    alice.user_permissions.add(*Permission.objects.filter(codename__startswith="export_"))
     client.force_login(alice)
     response = client.post(url(model, "export"), {"format": CSV, "resource": "0"})
     assert response.status_code == 200

@@ -157,6 +157,7 @@ def test_cell_editor_index_is_grouped_by_task_without_reference_lists(client, al
                 "Gương người tốt, việc tốt",
             ],
         ),
+        ("Đảng viên", ["Đảng viên"]),
         ("Số liệu", ["Số liệu báo cáo", "Kết quả giải quyết thủ tục hành chính", "Số đảng viên"]),
         ("Danh mục", ["Cán bộ", "Chức vụ"]),
     ]
@@ -167,12 +168,13 @@ def test_bloc_admin_index_lists_everything_by_task(client, boss):
     groups = index_groups(page(client, boss, reverse("admin:index")))
     assert [name for name, _models in groups] == [
         "Ghi nhận hoạt động",
+        "Đảng viên",
         "Số liệu",
         "Danh mục",
         "Người dùng và vai trò",
     ]
-    assert groups[2][1] == ["Cán bộ", "Chức vụ", "Tổ chức đảng", "Văn bản chỉ đạo", "Chuyên đề", "Nguồn"]
-    assert groups[3][1] == ["Người sử dụng"]
+    assert groups[3][1] == ["Cán bộ", "Chức vụ", "Tổ chức đảng", "Văn bản chỉ đạo", "Chuyên đề", "Nguồn"]
+    assert groups[4][1] == ["Người sử dụng"]
 
 
 def test_no_screen_says_khoi(client, boss, tree):

@@ -1,0 +1,67 @@
+"""Writes that span members and sessions."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from activities.models import StudySession
+
+from .models import LEAVE_REASON_MESSAGE, Attendance, AttendanceStatus, Member
+
+
+@transaction.atomic
+def attendance_record(*, session: StudySession, marks: dict, user=None) -> StudySession:
+    """
+    Record who attended `session`: `marks` is {member: (status, reason)} for members of
+    the session's cell. Replaces the session's earlier attendance, and sets its attended
+    (present) and expected (everyone but the exempt) from it, so the figures the
+    reports read and the register never disagree.
+    """
+    foreign = [member for member in marks if member.unit_id != session.unit_id]
+    if foreign:
+        raise ValidationError(
+            _("%(name)s is not a member of this session's cell.") % {"name": foreign[0].full_name}
+        )
+    rows = [
+        Attendance(session=session, member=member, status=status, reason=(reason or "").strip())
+        for member, (status, reason) in marks.items()
+    ]
+    for row in rows:
+        # The fields' own checks, and the rule of the database's constraint, without a
+        # query a row (the database still refuses what slips by).
+        row.clean_fields(exclude=["session", "member"])
+        if row.status == AttendanceStatus.EXCUSED and not row.reason:
+            raise ValidationError({"reason": [LEAVE_REASON_MESSAGE]})
+    # Changed in place, so that each row's history reads as its changes, with who made
+    # them; a fixed number of queries whatever the number of members.
+    stored = {row.member_id: row for row in Attendance.objects.filter(session=session)}
+    added, changed = [], []
+    for row in rows:
+        before = stored.pop(row.member.pk, None)
+        if before is None:
+            added.append(row)
+        elif (before.status, before.reason) != (row.status, row.reason):
+            before.status, before.reason = row.status, row.reason
+            changed.append(before)
+    for gone in stored.values():  # members no longer marked: rare
+        gone._history_user = user
+        gone.delete()
+    bulk_create_with_history(added, Attendance, default_user=user)
+    bulk_update_with_history(changed, Attendance, ["status", "reason"], default_user=user)
+    present = sum(row.status == AttendanceStatus.PRESENT for row in rows)
+    expected = sum(row.status != AttendanceStatus.EXEMPT for row in rows)
+    session.attended, session.expected = present, expected
+    session.save(update_fields=["attended", "expected", "version"])
+    return session
+
+
+def members_for(session: StudySession):
+    """
+    The members of the session's cell to take attendance of: those on the register on
+    its day, each with `is_exempt` (exempt from meetings that day).
+    """
+    members = Member.objects.filter(unit_id=session.unit_id)
+    if session.date is not None:
+        members = members.on_register(session.date)
+    return members.with_exemption(session.date).order_by("full_name", "card_number")
