@@ -8,6 +8,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,8 @@ from activities import quarter_document as documents
 from activities.forms import SessionForm
 from activities.models import StudySession
 from activities.overview import SORT_KEYS, Filters, behind_below, selected_rows, shown_rows
+from members.forms import AttendanceForm
+from members.services import attendance_of, attendance_record, members_to_call
 from tracker.db_router import reads_replica
 from tracker.periods import Quarter
 from tracker.text import unit_slug
@@ -305,8 +308,9 @@ def session_create(request):
     unit = unit_for(request)
     initial = {"unit": unit.pk} if unit else {}
     form = SessionForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        session = form.save()
+    attendance = roll_call(request, form, unit)
+    if request.method == "POST" and form.is_valid() and (attendance is None or attendance.is_valid()):
+        session = session_save(request, form, attendance)
         messages.success(request, _("The session was saved."))
         return redirect(unit_quarter_url(session))
     if unit is None:
@@ -315,7 +319,15 @@ def session_create(request):
         current = Quarter.current()
         cancel_url = reverse("activities:unit-quarter", args=[unit.code, current.year, current.number])
     return render(
-        request, "activities/session_form.html", {"form": form, "session": None, "cancel_url": cancel_url}
+        request,
+        "activities/session_form.html",
+        {
+            "form": form,
+            "attendance": attendance,
+            "counted_by_roll_call": HEADCOUNT if attendance else (),
+            "session": None,
+            "cancel_url": cancel_url,
+        },
     )
 
 
@@ -326,10 +338,13 @@ def session_edit(request, pk):
     scope_root(request)
     session = get_object_or_404(StudySession.objects.visible_to(request.user), pk=pk)
     cancel_url = unit_quarter_url(session)  # before the form writes the posted values into it
+    stored = attendance_of(session)
+    unit, day = session.unit, session.date
     form = SessionForm(request.POST or None, instance=session, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    attendance = roll_call(request, form, unit, day, stored)
+    if request.method == "POST" and form.is_valid() and (attendance is None or attendance.is_valid()):
         try:
-            session = form.save()
+            session = session_save(request, form, attendance)
         except RecordChanged:
             # Saved by someone else between the form's check and its write.
             form.add_error(None, CHANGED_MESSAGE)
@@ -341,11 +356,49 @@ def session_edit(request, pk):
         "activities/session_form.html",
         {
             "form": form,
+            "attendance": attendance,
+            "counted_by_roll_call": HEADCOUNT if attendance else (),
             "session": session,
             "can_delete": request.user.has_perm("activities.delete_studysession"),
             "cancel_url": cancel_url,
         },
     )
+
+
+# The session's headcount, counted from the roll call when the cell keeps a register.
+HEADCOUNT = ("attended", "expected")
+
+
+def roll_call(request, form, unit, day=None, stored=None):
+    """
+    The attendance form of the session's cell, or None when the cell keeps no register
+    (its sessions are logged with a headcount). On a POST, the cell and day are those
+    posted (when valid), so that the list matches what is saved.
+    """
+    if request.method == "POST" and form.is_valid():
+        unit, day = form.cleaned_data["unit"], form.cleaned_data.get("date")
+        if stored is not None and unit.pk != form.instance.unit_id:
+            stored = {}
+    if unit is None:
+        return None
+    members = list(members_to_call(unit.pk, day))
+    if not members:
+        return None
+    data = request.POST if request.method == "POST" else None
+    if data is not None and data.get("attendance-cell") != str(unit.pk):
+        # The page listed another cell's members (or none): show this one's list to
+        # fill in, and save nothing yet.
+        return AttendanceForm(None, cell=unit, members=members, stored=stored, new_list=True)
+    return AttendanceForm(data, cell=unit, members=members, stored=stored)
+
+
+def session_save(request, form, attendance):
+    """The session, then its attendance, which sets its headcount: all or nothing."""
+    with transaction.atomic():
+        session = form.save()
+        if attendance is not None:
+            attendance_record(session=session, marks=attendance.marks(), user=request.user)
+    return session
 
 
 @login_required

@@ -61,7 +61,22 @@ def members_for(session: StudySession):
     The members of the session's cell to take attendance of: those on the register on
     its day, each with `is_exempt` (exempt from meetings that day).
     """
-    members = Member.objects.filter(unit_id=session.unit_id)
-    if session.date is not None:
-        members = members.on_register(session.date)
-    return members.with_exemption(session.date).order_by("full_name", "card_number")
+    return members_to_call(session.unit_id, session.date)
+
+
+def members_to_call(unit_id, day):
+    """The members of a cell on the register on `day` (all of them when it is None), with `is_exempt`."""
+    members = Member.objects.filter(unit_id=unit_id)
+    if day is not None:
+        members = members.on_register(day)
+    return members.with_exemption(day).order_by("full_name", "card_number")
+
+
+def attendance_of(session: StudySession):
+    """{member id: (status, reason)} as recorded for the session."""
+    return {
+        member_id: (status, reason)
+        for member_id, status, reason in Attendance.objects.filter(session=session).values_list(
+            "member_id", "status", "reason"
+        )
+    }

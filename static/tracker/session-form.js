@@ -31,4 +31,17 @@
       }
     });
   }
+  // The roll call: the reason only beside an absence with leave (or one already typed).
+  Array.prototype.forEach.call(document.querySelectorAll("[data-roll-row]"), function (row) {
+    var status = row.querySelector("select");
+    var reason = row.querySelector("[data-reason]");
+    if (!status || !reason) {
+      return;
+    }
+    function showReason() {
+      reason.hidden = status.value !== "excused" && !reason.querySelector("input").value;
+    }
+    status.addEventListener("change", showReason);
+    showReason();
+  });
 })();
