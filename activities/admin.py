@@ -1,8 +1,18 @@
+from django import forms
 from django.contrib import admin
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import BaseAdmin, QuarterFilter, ScopedInline, UnitSubtreeFilter, year_column, year_filter
+from activities import rules
+from tracker.admin import (
+    EMPTY_CHOICE,
+    BaseAdmin,
+    QuarterFilter,
+    ScopedInline,
+    UnitSubtreeFilter,
+    year_column,
+    year_filter,
+)
 from tracker.imports.admin import TrackerImportExportMixin
 
 from .models import (
@@ -11,6 +21,8 @@ from .models import (
     Exemplar,
     Initiative,
     InitiativeEvaluation,
+    MeetingScore,
+    MeetingTask,
     Outreach,
     ServiceFigure,
     Source,
@@ -60,8 +72,37 @@ class ThemeAdmin(BaseAdmin):
     autocomplete_fields = ["directive", "source"]
 
 
+class MeetingTaskInline(ScopedInline):
+    model = MeetingTask
+    fk_name = "session"
+    extra = 0
+    fields = ["description", "assignee", "due_on", "result", "reviewed_at"]
+    autocomplete_fields = ["reviewed_at"]
+    verbose_name_plural = _("Tasks assigned at this meeting")
+
+
+class MeetingScoreInline(ScopedInline):
+    """The items the cell scores itself (activities.rules.QUALITY_ITEMS); the others are computed."""
+
+    model = MeetingScore
+    extra = 0
+    fields = ["item", "points"]
+    verbose_name_plural = _("The meeting's self-assessment (items the cell scores)")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "item":
+            choices = [("", EMPTY_CHOICE)] + [
+                (item.key, f"{item.label} ({item.points})")
+                for item in rules.QUALITY_ITEMS
+                if not item.computed
+            ]
+            return forms.ChoiceField(choices=choices, label=db_field.verbose_name.capitalize())
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 @admin.register(StudySession)
 class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
+    inlines = [MeetingTaskInline, MeetingScoreInline]
     resource_classes = [StudySessionResource]
     list_display = ["unit", "kind", "when", "topic", "attended", "expected", "attendance"]
     list_filter = [UnitSubtreeFilter, "kind", year_filter("year"), QuarterFilter, "format"]

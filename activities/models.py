@@ -68,6 +68,12 @@ class EvaluationQuerySet(ScopedQuerySet):
     scope_path = "initiative__unit__path"
 
 
+class SessionPartQuerySet(ScopedQuerySet):
+    """What belongs to a session (its tasks, its scores): seen with the session's unit."""
+
+    scope_path = "session__unit__path"
+
+
 class SourceKind(models.TextChoices):
     ARTICLE = "article", _("Press article")
     DOCUMENT = "document", _("Party document")
@@ -495,6 +501,100 @@ class StudySession(Versioned):
         if not self.expected or self.attended is None:
             return None
         return round(100 * self.attended / self.expected, 2)
+
+
+class MeetingTask(Versioned):
+    """A task a meeting assigned, and its result as the next regular meeting reviewed it."""
+
+    session = models.ForeignKey(
+        StudySession, verbose_name=_("assigned at"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    description = NFCTextField(_("task"))
+    assignee = NFCCharField(_("who"), max_length=255, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    result = NFCTextField(_("result"), blank=True)
+    reviewed_at = models.ForeignKey(
+        StudySession,
+        verbose_name=_("reviewed at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_tasks",
+        help_text=_("The meeting that reviewed its result."),
+    )
+
+    objects = SessionPartQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        default_permissions = ("add", "change", "delete", "view")
+        verbose_name = _("meeting task")
+        verbose_name_plural = _("meeting tasks")
+        ordering = ["session", "pk"]
+        constraints = [
+            not_blank("description", "task_description_not_blank"),
+            Check(
+                condition=~models.Q(reviewed_at=models.F("session")),
+                name="task_reviewed_at_another_meeting",
+                field="reviewed_at",
+                message=_("A task is reviewed at a later meeting than the one that assigned it."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:80]
+
+
+class MeetingScore(Versioned):
+    """The points the cell gave its meeting for one item it assesses itself (rules.QUALITY_ITEMS)."""
+
+    session = models.ForeignKey(
+        StudySession, verbose_name=_("study session"), on_delete=models.CASCADE, related_name="scores"
+    )
+    item = models.CharField(_("item"), max_length=20)
+    points = models.PositiveSmallIntegerField(_("points"))
+
+    objects = SessionPartQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        default_permissions = ("add", "change", "delete", "view")
+        verbose_name = _("meeting score")
+        verbose_name_plural = _("meeting scores")
+        ordering = ["session", "item"]
+        constraints = [
+            not_blank("item", "score_item_not_blank"),
+            Unique(
+                fields=["session", "item"],
+                name="score_once_per_item",
+                field="item",
+                message=_("This meeting already has its points for this item."),
+            ),
+            Check(
+                condition=models.Q(points__lte=100),
+                name="score_points_at_most_100",
+                field="points",
+                message=_("A meeting scores at most 100 points."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item}: {self.points}"
+
+    def clean(self):
+        super().clean()
+        from activities import rules  # rules reads the models' choices
+
+        items = {item.key: item for item in rules.QUALITY_ITEMS if not item.computed}
+        item = items.get(self.item)
+        if item is None:
+            raise ValidationError(
+                {"item": _("This item is computed from the meeting's records, not entered.")}
+            )
+        if self.points is not None and self.points > item.points:
+            raise ValidationError(
+                {"points": _("This item scores at most %(points)s points.") % {"points": item.points}}
+            )
 
 
 class SessionTally(models.Model):

@@ -277,3 +277,125 @@ def resolution_on_time(session, rules=MEETING_RULES):
     if session.resolution_published_on is None or session.date is None:
         return None
     return (session.resolution_published_on - session.date).days <= rules.resolution_days_after
+
+
+# The meeting's self-assessment on 100 points (Hướng dẫn 42-HD/BTCTW). Reported, not read
+# in the document itself: the items and their points (time 5, attendance 5, preparation
+# 10, conduct 30, chairing 10, principles 5, results of last month's resolution 30,
+# closing 5) and the grades. How the tracker computes an item from the data is its own
+# reading, said beside each item below: change it here and every page follows.
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    key: str
+    label: str
+    points: int
+    # Computed from what the session records; otherwise entered by the cell.
+    computed: bool
+    how: str = ""
+
+
+QUALITY_ITEMS = (
+    ScoreItem("time", _("Time"), 5, True, _("full when the meeting lasted its minimum, none when shorter")),
+    ScoreItem(
+        "attendance",
+        _("Attendance"),
+        5,
+        True,
+        _(
+            "the share of members present, less a point for each absence without leave and for each "
+            "member absent with leave three meetings running"
+        ),
+    ),
+    ScoreItem(
+        "preparation",
+        _("Preparation"),
+        10,
+        True,
+        _("full when the documents were posted on Sổ tay in time, half when later, none when not posted"),
+    ),
+    ScoreItem("conduct", _("Conduct of the meeting"), 30, False),
+    ScoreItem("chairing", _("Chairing"), 10, False),
+    ScoreItem("principles", _("Principles"), 5, False),
+    ScoreItem(
+        "results",
+        _("Results of the last meeting's resolution"),
+        30,
+        True,
+        _("the share of the tasks the last regular meeting assigned that this one reviewed (full when none)"),
+    ),
+    ScoreItem(
+        "closing", _("Closing"), 5, True, _("full when the resolution was published on Sổ tay in time")
+    ),
+)
+# Members absent with leave this many meetings running are named on the unit's page.
+ABSENCE_STREAK = 3
+
+GOOD, FAIR, AVERAGE, POOR = "good", "fair", "average", "poor"
+# Lowest total of each grade, best first (reported: Tốt ≥ 90, Khá 70–<90, Trung bình 50–<70, Kém < 50).
+GRADES = ((90, GOOD), (70, FAIR), (50, AVERAGE), (0, POOR))
+GRADE_LABELS = {GOOD: _("Good"), FAIR: _("Fair"), AVERAGE: _("Average"), POOR: _("Poor")}
+
+
+def grade_of(total, grades=GRADES):
+    return next(grade for lowest, grade in grades if total >= lowest)
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What a meeting's computed items read, gathered by the caller (members.scoring)."""
+
+    minutes_short: bool | None  # is_short()
+    present: int
+    expected: int
+    unexcused: int
+    on_leave_streaks: int  # members absent with leave ABSENCE_STREAK meetings running, this one included
+    documents_on_time: bool | None  # None: not posted
+    resolution_on_time: bool | None
+    tasks_assigned_last_time: int
+    tasks_reviewed: int
+
+
+def computed_points(item, facts):
+    """The points of a computed item from the meeting's facts."""
+    if item.key == "time":
+        return item.points if facts.minutes_short is False else 0
+    if item.key == "attendance":
+        share = round(item.points * facts.present / facts.expected) if facts.expected else 0
+        return max(0, share - facts.unexcused - facts.on_leave_streaks)
+    if item.key == "preparation":
+        if facts.documents_on_time is None:
+            return 0
+        return item.points if facts.documents_on_time else item.points // 2
+    if item.key == "results":
+        if not facts.tasks_assigned_last_time:
+            return item.points
+        return round(item.points * facts.tasks_reviewed / facts.tasks_assigned_last_time)
+    if item.key == "closing":
+        return item.points if facts.resolution_on_time else 0
+    raise ValueError(item.key)
+
+
+@dataclass(frozen=True)
+class ScoreCard:
+    items: tuple  # (ScoreItem, points or None when an entered item is not entered yet)
+    total: int
+    grade: str
+
+
+def score_card(facts, entered, items=QUALITY_ITEMS, grades=GRADES):
+    """
+    The meeting's score: the computed items from `facts`, the others from `entered`
+    ({item key: points}, capped at the item's points); the grade of the total.
+    """
+    scored = []
+    for item in items:
+        if item.computed:
+            points = computed_points(item, facts)
+        else:
+            points = entered.get(item.key)
+            points = None if points is None else max(0, min(item.points, points))
+        scored.append((item, points))
+    total = sum(points or 0 for _item, points in scored)
+    return ScoreCard(items=tuple(scored), total=total, grade=grade_of(total, grades))

@@ -64,6 +64,8 @@ UNIT_EDITOR_MODELS = [
     ("activities", "exemplar"),
     ("activities", "servicefigure"),
     ("activities", "declaredfigure"),
+    ("activities", "meetingtask"),
+    ("activities", "meetingscore"),
     ("members", "member"),
     ("members", "memberstatus"),
 ]

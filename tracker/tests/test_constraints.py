@@ -15,7 +15,7 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 
-from activities.models import SessionTally
+from activities.models import MeetingScore, MeetingTask, SessionTally
 from activities.tests import factories as af
 from members.tests import factories as mf
 from units.tests import factories as uf
@@ -65,6 +65,10 @@ ROWS = {
     "member": lambda t: mf.make_member(t["STP-VP"]),
     "member_status": lambda t: mf.make_member_status(mf.make_member(t["STP-VP"])),
     "attendance": lambda t: mf.make_attendance(af.make_session(t["STP-VP"]), mf.make_member(t["STP-VP"])),
+    "task": lambda t: MeetingTask.objects.create(session=af.make_session(t["STP-VP"]), description="Rà soát"),
+    "score": lambda t: MeetingScore.objects.create(
+        session=af.make_session(t["STP-VP"]), item="conduct", points=20
+    ),
     # The sessions counted per unit and quarter: a row the triggers made for a session.
     "tally": lambda t: SessionTally.objects.get(
         unit=af.make_session(uf.make_unit(uf.make_unit(t["BLOC"]))).unit
@@ -143,6 +147,10 @@ CHECKS = {
     "member_exemption_has_reason": ("member_status", {"reason": ""}),
     "attendance_status_valid": ("attendance", {"status": "late"}),
     "attendance_leave_has_reason": ("attendance", {"status": "excused", "reason": ""}),
+    "task_description_not_blank": ("task", {"description": ""}),
+    "task_reviewed_at_another_meeting": ("task", {"reviewed_at": Column("session_id")}),
+    "score_item_not_blank": ("score", {"item": ""}),
+    "score_points_at_most_100": ("score", {"points": 101}),
     "declared_metric_valid": ("declared", {"metric": "likes"}),
     "declared_qualifier_valid": ("declared", {"qualifier": "maybe"}),
     "declared_value_not_negative": ("declared", {"value": Decimal("-1")}),
@@ -169,6 +177,7 @@ UNIQUES = {
     "tally_unit_quarter_key": ("tally", ["unit", "year", "quarter"]),
     "member_status_once_a_day": ("member_status", ["member", "kind", "starts_on"]),
     "attendance_once_per_session": ("attendance", ["session", "member"]),
+    "score_once_per_item": ("score", ["session", "item"]),
 }
 
 

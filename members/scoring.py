@@ -1,0 +1,81 @@
+"""
+A meeting's quality from what the tracker records of it (activities.rules holds the
+items, their points and the grades): the facts its computed items read, in a fixed
+number of queries, and the members absent with leave meeting after meeting.
+"""
+
+from collections import Counter
+
+from django.db.models import Count, Q
+
+from activities import rules
+from activities.models import MeetingScore, MeetingTask, SessionKind, StudySession
+
+from .models import Attendance, AttendanceStatus, Member
+
+
+def regular_meetings_up_to(session, count):
+    """The cell's last `count` regular (monthly) meetings up to this one, newest first."""
+    if session.date is None:
+        return StudySession.objects.none()
+    return (
+        StudySession.objects.filter(unit_id=session.unit_id, kind=SessionKind.MONTHLY, date__lte=session.date)
+        .order_by("-date", "-pk")
+        .values("pk")[:count]
+    )
+
+
+def absent_on_leave_streak(session, streak=rules.ABSENCE_STREAK):
+    """Members absent with leave at each of the cell's last `streak` regular meetings, this one's included."""
+    meetings = list(regular_meetings_up_to(session, streak).values_list("pk", flat=True))
+    if len(meetings) < streak or session.pk not in meetings:
+        return Member.objects.none()
+    absent = (
+        Attendance.objects.filter(session_id__in=meetings, status=AttendanceStatus.EXCUSED)
+        .values("member_id")
+        .annotate(times=Count("pk"))
+        .filter(times=streak)
+        .values("member_id")
+    )
+    return Member.objects.filter(pk__in=absent).order_by("full_name")
+
+
+def meeting_facts(session, meeting_rules=rules.MEETING_RULES):
+    """What the computed items of rules.QUALITY_ITEMS read of one meeting."""
+    marks = Counter(Attendance.objects.filter(session=session).values_list("status", flat=True))
+    if marks:
+        present = marks[AttendanceStatus.PRESENT]
+        expected = sum(marks.values()) - marks[AttendanceStatus.EXEMPT]
+    else:  # a headcount only
+        present, expected = session.attended or 0, session.expected or 0
+    previous = (
+        StudySession.objects.filter(unit_id=session.unit_id, kind=SessionKind.MONTHLY, date__lt=session.date)
+        .order_by("-date", "-pk")
+        .first()
+        if session.date is not None
+        else None
+    )
+    tasks = (
+        MeetingTask.objects.filter(session=previous).aggregate(
+            assigned=Count("pk"), reviewed=Count("pk", filter=Q(reviewed_at=session))
+        )
+        if previous is not None
+        else {"assigned": 0, "reviewed": 0}
+    )
+    return rules.MeetingFacts(
+        minutes_short=rules.is_short(session, meeting_rules),
+        present=present,
+        expected=expected,
+        unexcused=marks[AttendanceStatus.UNEXCUSED],
+        on_leave_streaks=absent_on_leave_streak(session).count(),
+        documents_on_time=rules.documents_on_time(session, meeting_rules),
+        resolution_on_time=rules.resolution_on_time(session, meeting_rules),
+        tasks_assigned_last_time=tasks["assigned"],
+        tasks_reviewed=tasks["reviewed"],
+    )
+
+
+def session_score(session, meeting_rules=rules.MEETING_RULES, items=rules.QUALITY_ITEMS, grades=rules.GRADES):
+    """The meeting's ScoreCard: computed items from its records, the others as the cell entered them."""
+    entered = dict(MeetingScore.objects.filter(session=session).values_list("item", "points"))
+    return rules.score_card(meeting_facts(session, meeting_rules), entered, items, grades)
