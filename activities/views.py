@@ -22,6 +22,7 @@ from activities.forms import SessionForm
 from activities.models import StudySession
 from activities.overview import SORT_KEYS, Filters, behind_below, selected_rows, shown_rows
 from members.forms import AttendanceForm
+from members.scoring import absent_on_leave_in
 from members.services import attendance_of, attendance_record, members_to_call
 from tracker.db_router import reads_replica
 from tracker.periods import Quarter
@@ -260,6 +261,9 @@ def unit_quarter(request, code, year, quarter):
             "by_unit": by_unit,
             "units_under": page.overview.children if by_unit else [],
             "behind_units": [] if by_unit else behind_below(page.overview),
+            # Names, so only on the pages of units below the bloc (the user sees this subtree).
+            "absent_on_leave": [] if by_unit else absent_on_leave_in(unit, min(quarter.end, timezone.localdate())),
+            "streak": rules.ABSENCE_STREAK,
             "columns": [
                 {**column, "tally": page.row.total.tallies[column["kind"]]}
                 for column in report_columns(page.overview)

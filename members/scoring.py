@@ -6,7 +6,8 @@ number of queries, and the members absent with leave meeting after meeting.
 
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from activities import rules
 from activities.models import MeetingScore, MeetingTask, SessionKind, StudySession
@@ -79,3 +80,32 @@ def session_score(session, meeting_rules=rules.MEETING_RULES, items=rules.QUALIT
     """The meeting's ScoreCard: computed items from its records, the others as the cell entered them."""
     entered = dict(MeetingScore.objects.filter(session=session).values_list("item", "points"))
     return rules.score_card(meeting_facts(session, meeting_rules), entered, items, grades)
+
+
+def absent_on_leave_in(unit, day, streak=rules.ABSENCE_STREAK):
+    """
+    Members of the cells in `unit`'s subtree absent with leave at each of their cell's
+    last `streak` regular meetings up to `day`, with their cell (one query). Personal
+    data: shown only on the pages of that subtree, to its users.
+    """
+    recent = (
+        StudySession.objects.for_subtree(unit)
+        .filter(kind=SessionKind.MONTHLY, date__lte=day)
+        .annotate(
+            recency=Window(
+                RowNumber(), partition_by=[F("unit_id")], order_by=[F("date").desc(), F("pk").desc()]
+            )
+        )
+        .filter(recency__lte=streak)
+        .values("pk")
+    )
+    absent = (
+        Attendance.objects.filter(session__in=recent, status=AttendanceStatus.EXCUSED)
+        .values("member_id")
+        .annotate(times=Count("pk"))
+        .filter(times=streak)
+        .values("member_id")
+    )
+    return list(
+        Member.objects.filter(pk__in=absent).select_related("unit").order_by("unit__path", "full_name")
+    )

@@ -106,3 +106,38 @@ def test_an_entered_item_scores_at_most_its_points_and_a_computed_one_is_not_ent
     assert computed.value.message_dict == {
         "item": ["Mục này được tính từ dữ liệu của buổi họp, không nhập tay."]
     }
+
+
+def test_the_units_page_names_the_members_on_leave_three_meetings_running(march, tree, client):
+    from members.scoring import absent_on_leave_in
+    from units.models import Role
+    from units.services import user_grant
+
+    assert [member.full_name for member in absent_on_leave_in(tree["STP"], datetime.date(2025, 3, 31))] == [
+        "Bình"
+    ]
+    # Before the third meeting, twice is not yet three times running.
+    assert absent_on_leave_in(tree["STP"], datetime.date(2025, 3, 2)) == []
+    assert absent_on_leave_in(tree["KBNN"], datetime.date(2025, 3, 31)) == []
+
+    people = {
+        "alice": user_grant(username="alice", unit_code="STP", role=Role.UNIT_EDITOR)[0],
+        "bob": user_grant(username="bob", unit_code="KBNN", role=Role.UNIT_EDITOR)[0],
+        "carol": user_grant(username="carol", unit_code="BLOC", role=Role.BLOC_VIEWER)[0],
+    }
+    seen = {}
+    for name, url in [
+        ("alice", "/units/STP-VP/2025/q1/"),
+        ("carol", "/units/STP/2025/q1/"),
+        ("bob", "/units/STP/2025/q1/"),
+        ("bob", "/units/KBNN/2025/q1/"),
+    ]:
+        client.force_login(people[name])
+        page = client.get(url)
+        seen[(name, url)] = (page.status_code, "Bình" in page.content.decode())
+    assert seen == {
+        ("alice", "/units/STP-VP/2025/q1/"): (200, True),
+        ("carol", "/units/STP/2025/q1/"): (200, True),
+        ("bob", "/units/STP/2025/q1/"): (404, False),
+        ("bob", "/units/KBNN/2025/q1/"): (200, False),
+    }
