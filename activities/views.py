@@ -262,7 +262,9 @@ def unit_quarter(request, code, year, quarter):
             "units_under": page.overview.children if by_unit else [],
             "behind_units": [] if by_unit else behind_below(page.overview),
             # Names, so only on the pages of units below the bloc (the user sees this subtree).
-            "absent_on_leave": [] if by_unit else absent_on_leave_in(unit, min(quarter.end, timezone.localdate())),
+            "absent_on_leave": []
+            if by_unit
+            else absent_on_leave_in(unit, min(quarter.end, timezone.localdate())),
             "streak": rules.ABSENCE_STREAK,
             "columns": [
                 {**column, "tally": page.row.total.tallies[column["kind"]]}
