@@ -103,6 +103,14 @@ class MeetingScoreInline(ScopedInline):
 @admin.register(StudySession)
 class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
     inlines = [MeetingTaskInline, MeetingScoreInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.attendance.exists():
+            # Counted from the roll call (members.services.attendance_record): changed there.
+            readonly += ["attended", "expected"]
+        return readonly
+
     resource_classes = [StudySessionResource]
     list_display = ["unit", "kind", "when", "topic", "attended", "expected", "attendance"]
     list_filter = [UnitSubtreeFilter, "kind", year_filter("year"), QuarterFilter, "format"]

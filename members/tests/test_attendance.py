@@ -125,3 +125,18 @@ def queries_to_record(unit, size):
 
 def test_a_cell_of_forty_is_recorded_in_as_many_queries_as_a_cell_of_ten(tree):
     assert queries_to_record(tree["STP-TT"], 10) == queries_to_record(tree["KBNN-1"], 40) == 12
+
+
+def test_the_admin_shows_a_headcount_counted_from_the_roll_call_without_letting_it_be_typed(
+    cell, admin_client
+):
+    unit, members = cell
+    session = make_session(unit, date=datetime.date(2024, 2, 5), attended=None, expected=None)
+    attendance_record(
+        session=session, marks={members["An"]: (Status.PRESENT, ""), members["Bình"]: (Status.UNEXCUSED, "")}
+    )
+
+    page = admin_client.get(f"/admin/activities/studysession/{session.pk}/change/").content.decode()
+
+    assert 'name="attended"' not in page and 'name="expected"' not in page
+    assert '<div class="readonly">1</div>' in page and '<div class="readonly">2</div>' in page
