@@ -112,10 +112,13 @@ def create_sql(vendor, kinds, combined=False):
         ("DELETE", "OLD TABLE AS old_rows", None, old_keys),
     ):
         name = f"{TALLY}_{event.lower()}"
-        # A row for every quarter written into, each quarter touched then locked in
-        # one order (no deadlock between two imports), then recounted by a statement
-        # whose snapshot is taken after the locks (a VOLATILE function's every
-        # statement takes a fresh one); a quarter left without sessions loses its row.
+        # A row for every quarter written into, then every quarter touched locked in
+        # one order (no deadlock between two imports), recounted by a statement whose
+        # snapshot is taken after the locks (a VOLATILE function's every statement
+        # takes a fresh one), and dropped when it has no sessions left. Each reaches
+        # the tally by its unique index (enable_seqscan off, for this function only):
+        # the planner knows nothing of a transition table's size, and scanning the
+        # whole tally for every statement of a bulk load made it quadratic.
         insert = (
             f"""INSERT INTO {TALLY} (unit_id, year, quarter, {columns})
         SELECT DISTINCT unit_id, year, quarter, {zeros(kinds)} FROM ({added}) k
@@ -124,16 +127,17 @@ def create_sql(vendor, kinds, combined=False):
             if added
             else ""
         )
+        touched = f"SELECT DISTINCT unit_id, year, quarter FROM ({keys}) touched"
         statements.append(f"""
-CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql VOLATILE AS $$
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql VOLATILE SET enable_seqscan = off AS $$
 BEGIN
     {insert}
     PERFORM 1 FROM {TALLY} t
-        WHERE (t.unit_id, t.year, t.quarter) IN ({keys})
+        WHERE (t.unit_id, t.year, t.quarter) IN ({touched})
         ORDER BY t.unit_id, t.year, t.quarter FOR UPDATE;
     UPDATE {TALLY} AS t SET ({columns}) = ({recount(vendor, kinds, combined=combined)})
-        WHERE (t.unit_id, t.year, t.quarter) IN ({keys});
-    DELETE FROM {TALLY} t WHERE (t.unit_id, t.year, t.quarter) IN ({keys}) AND t.sessions = 0;
+        WHERE (t.unit_id, t.year, t.quarter) IN ({touched});
+    DELETE FROM {TALLY} t WHERE (t.unit_id, t.year, t.quarter) IN ({touched}) AND t.sessions = 0;
     RETURN NULL;
 END
 $$""")
