@@ -367,13 +367,20 @@ RECORDS = [
     "Gương người tốt, việc tốt",
 ]
 FIGURES = ["Số liệu báo cáo", "Kết quả giải quyết thủ tục hành chính", "Số đảng viên"]
-EDITORS_INDEX = [("Ghi nhận hoạt động", RECORDS), ("Số liệu", FIGURES), ("Danh mục", ["Cán bộ", "Chức vụ"])]
+MEMBERS = ("Đảng viên", ["Đảng viên"])
+EDITORS_INDEX = [
+    ("Ghi nhận hoạt động", RECORDS),
+    MEMBERS,
+    ("Số liệu", FIGURES),
+    ("Danh mục", ["Cán bộ", "Chức vụ"]),
+]
 # The groups and models of /admin/, and the units whose sessions the changelist shows.
 ROLES = {
     # A cell keeps no agency's service figures: its index leaves them out.
     "cecil": (
         [
             ("Ghi nhận hoạt động", RECORDS),
+            MEMBERS,
             ("Số liệu", ["Số liệu báo cáo", "Số đảng viên"]),
             ("Danh mục", ["Cán bộ", "Chức vụ"]),
         ],
@@ -393,6 +400,7 @@ ROLES = {
     "boss": (
         [
             ("Ghi nhận hoạt động", RECORDS),
+            MEMBERS,
             ("Số liệu", FIGURES),
             ("Danh mục", ["Cán bộ", "Chức vụ", "Tổ chức đảng", "Văn bản chỉ đạo", "Chuyên đề", "Nguồn"]),
             ("Người dùng và vai trò", ["Người sử dụng"]),

@@ -129,3 +129,12 @@ def with_value(data, bound_field, value):
     for name in names[1:]:
         changed.setdefault(name, [""])
     return changed
+
+
+def empty_inlines(*prefixes):
+    """The management forms of inlines posted without a row (an admin form refuses a post without them)."""
+    return {f"{prefix}-{name}": "0" for prefix in prefixes for name in ("TOTAL_FORMS", "INITIAL_FORMS")}
+
+
+# A study session's admin form: its meeting's tasks and the cell's own scores.
+SESSION_INLINES = empty_inlines("tasks", "scores")

@@ -18,6 +18,7 @@ from django.urls import reverse
 from activities.models import InitiativeEvaluation, StudySession
 from activities.tests import factories as af
 from members.tests import factories as mf
+from tracker.tests.formposts import SESSION_INLINES
 from units.models import Official, Role
 from units.services import OWN_EXPORT_PERMISSIONS, UNIT_EDITOR_MODELS, user_grant
 from units.tests import factories as uf
@@ -154,6 +155,7 @@ def session_form(unit, **fields):
         "expected": "12",
         "minutes": "",
         "version": "1",  # as the change form shows it, for a record saved once
+        **SESSION_INLINES,
         **fields,
     }
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from activities.models import StudySession
 from activities.tests.factories import make_session
 from conftest import populate
+from tracker.tests.formposts import SESSION_INLINES
 from units.models import Official, Unit
 from units.tests.factories import make_official, make_position
 
@@ -154,6 +155,7 @@ def test_dates_show_and_parse_as_dd_mm_yyyy(admin_client, tree):
             "expected": "15",
             "minutes": "",
             "version": session.version,
+            **SESSION_INLINES,
         },
     )
     assert response.status_code == 302, response.context["adminform"].errors if response.context else response

@@ -47,7 +47,9 @@ PASSING = [
 def apply(obj, values):
     for name, value in values.items():
         field = obj._meta.get_field(name)
-        setattr(obj, field.attname, obj.pk if isinstance(value, Column) else value)
+        if isinstance(value, Column):  # another column of the same row
+            value = obj.pk if value.name == "id" else getattr(obj, value.name)
+        setattr(obj, field.attname, value)
     return obj
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from activities.models import StudySession
 from activities.tests.factories import make_session
+from tracker.tests.formposts import SESSION_INLINES
 from tracker.versioning import RecordChanged, VersionedForm
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,7 @@ def admin_post(session, **fields):
         "attended": str(session.attended),
         "expected": str(session.expected),
         "minutes": "",
+        **SESSION_INLINES,
         **fields,
     }
 
