@@ -15,30 +15,30 @@ from activities.models import MeetingScore, MeetingTask, SessionKind, StudySessi
 from .models import Attendance, AttendanceStatus, Member
 
 
-def regular_meetings_up_to(session, count):
-    """The cell's last `count` regular (monthly) meetings up to this one, newest first."""
-    if session.date is None:
-        return StudySession.objects.none()
-    return (
-        StudySession.objects.filter(unit_id=session.unit_id, kind=SessionKind.MONTHLY, date__lte=session.date)
-        .order_by("-date", "-pk")
-        .values("pk")[:count]
-    )
-
-
-def absent_on_leave_streak(session, streak=rules.ABSENCE_STREAK):
-    """Members absent with leave at each of the cell's last `streak` regular meetings, this one's included."""
-    meetings = list(regular_meetings_up_to(session, streak).values_list("pk", flat=True))
-    if len(meetings) < streak or session.pk not in meetings:
-        return Member.objects.none()
+def absent_at_each(meetings, streak):
+    """Members absent with leave at each of `meetings` (a query of a cell's last `streak` meetings, or several cells')."""
     absent = (
-        Attendance.objects.filter(session_id__in=meetings, status=AttendanceStatus.EXCUSED)
+        Attendance.objects.filter(session__in=meetings, status=AttendanceStatus.EXCUSED)
         .values("member_id")
         .annotate(times=Count("pk"))
         .filter(times=streak)
         .values("member_id")
     )
-    return Member.objects.filter(pk__in=absent).order_by("full_name")
+    return Member.objects.filter(pk__in=absent)
+
+
+def absent_on_leave_streak(session, streak=rules.ABSENCE_STREAK):
+    """Members absent with leave at each of the cell's last `streak` regular meetings, this one's included."""
+    if session.date is None:
+        return Member.objects.none()
+    meetings = list(
+        StudySession.objects.filter(unit_id=session.unit_id, kind=SessionKind.MONTHLY, date__lte=session.date)
+        .order_by("-date", "-pk")
+        .values_list("pk", flat=True)[:streak]
+    )
+    if len(meetings) < streak or session.pk not in meetings:
+        return Member.objects.none()
+    return absent_at_each(meetings, streak).order_by("full_name")
 
 
 def meeting_facts(session, meeting_rules=rules.MEETING_RULES):
@@ -99,13 +99,4 @@ def absent_on_leave_in(unit, day, streak=rules.ABSENCE_STREAK):
         .filter(recency__lte=streak)
         .values("pk")
     )
-    absent = (
-        Attendance.objects.filter(session__in=recent, status=AttendanceStatus.EXCUSED)
-        .values("member_id")
-        .annotate(times=Count("pk"))
-        .filter(times=streak)
-        .values("member_id")
-    )
-    return list(
-        Member.objects.filter(pk__in=absent).select_related("unit").order_by("unit__path", "full_name")
-    )
+    return list(absent_at_each(recent, streak).select_related("unit").order_by("unit__path", "full_name"))

@@ -56,14 +56,6 @@ def attendance_record(*, session: StudySession, marks: dict, user=None) -> Study
     return session
 
 
-def members_for(session: StudySession):
-    """
-    The members of the session's cell to take attendance of: those on the register on
-    its day, each with `is_exempt` (exempt from meetings that day).
-    """
-    return members_to_call(session.unit_id, session.date)
-
-
 def members_to_call(unit_id, day):
     """The members of a cell on the register on `day` (all of them when it is None), with `is_exempt`."""
     members = Member.objects.filter(unit_id=unit_id)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activities.tests.factories import make_session
 from members.models import Attendance
-from members.services import attendance_record, members_for
+from members.services import attendance_record, members_to_call
 from members.tests.factories import make_member, make_member_status
 
 Status = Attendance.Status
@@ -91,7 +91,9 @@ def test_the_members_to_call_are_those_on_the_register_that_day_with_the_exempt_
     make_member(unit, full_name="Giang", joined_on=datetime.date(2024, 6, 1), official_on=None)
     session = make_session(unit, date=datetime.date(2024, 2, 5))
 
-    called = [(member.full_name, member.is_exempt) for member in members_for(session)]
+    called = [
+        (member.full_name, member.is_exempt) for member in members_to_call(session.unit_id, session.date)
+    ]
 
     assert called == [("An", False), ("Bình", False), ("Cường", False), ("Dũng", False), ("Em", True)]
 
