@@ -4,6 +4,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from activities import rules
+from members.scoring import rescore
 from tracker.admin import (
     EMPTY_CHOICE,
     BaseAdmin,
@@ -105,14 +106,37 @@ class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
     inlines = [MeetingTaskInline, MeetingScoreInline]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "quality"]
         if obj is not None and obj.attendance.exists():
             # Counted from the roll call (members.services.attendance_record): changed there.
             readonly += ["attended", "expected"]
         return readonly
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Its tasks and points are saved: the cell's scores follow (and the former cell's, if moved).
+        cells = {form.instance.unit_id}
+        if change and "unit" in form.changed_data and form.initial.get("unit"):
+            cells.add(form.initial["unit"])
+        rescore(cells)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        rescore([obj.unit_id])  # the next meeting's streak and tasks reviewed
+
+    def delete_queryset(self, request, queryset):
+        cells = set(queryset.values_list("unit_id", flat=True))
+        super().delete_queryset(request, queryset)
+        rescore(cells)
+
+    @admin.display(description=_("score"), ordering="score")
+    def quality(self, session):
+        if session.score is None:
+            return "—"
+        return f"{session.score} ({session.get_grade_display()})"
+
     resource_classes = [StudySessionResource]
-    list_display = ["unit", "kind", "when", "topic", "attended", "expected", "attendance"]
+    list_display = ["unit", "kind", "when", "topic", "attended", "expected", "attendance", "quality"]
     list_filter = [UnitSubtreeFilter, "kind", year_filter("year"), QuarterFilter, "format"]
     list_select_related = ["unit"]
     search_fields = ["topic", "unit__code", "unit__name", "unit__parent_name"]
@@ -136,7 +160,12 @@ class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
                     ("starts_at", "ends_at"),
                     "also_thematic",
                     ("documents_posted_on", "resolution_published_on"),
-                ]
+                    "quality",
+                ],
+                "description": _(
+                    "The score is computed when the items the cell scores itself are all given below, "
+                    "from them and from the meeting's records."
+                ),
             },
         ),
         (None, {"fields": ["minutes", "source"]}),

@@ -246,6 +246,20 @@ class SessionFormat(models.TextChoices):
     MIXED = "mixed", _("In person and online")
 
 
+class MeetingGrade(models.TextChoices):
+    """A meeting's grade on its 100-point self-assessment (thresholds: rules.GRADES)."""
+
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    AVERAGE = "average", _("Average")
+    POOR = "poor", _("Poor")
+
+
+# A session's columns derived from its records (StudySession.derive_meeting_flags,
+# members.scoring.rescore): kept out of its history, which records what people changed.
+DERIVED_FIELDS = ("absent_excused", "absent_unexcused", "is_short", "documents_late", "score", "grade")
+
+
 class StudySession(Versioned):
     Kind = SessionKind
     Format = SessionFormat
@@ -306,6 +320,18 @@ class StudySession(Versioned):
         blank=True,
         help_text=_("The day the meeting's resolution was published on the Sổ tay đảng viên app."),
     )
+    # What the reports read of the meeting, derived here and by members.scoring.rescore
+    # (never typed): the absences of its roll call (None when it has only a headcount),
+    # whether it was short or its documents late under rules.MEETING_RULES (None when
+    # unknown), and its score and grade on rules.QUALITY_ITEMS once the cell assessed it.
+    absent_excused = models.PositiveSmallIntegerField(_("absent with leave"), null=True, editable=False)
+    absent_unexcused = models.PositiveSmallIntegerField(_("absent without leave"), null=True, editable=False)
+    is_short = models.BooleanField(_("shorter than the minimum"), null=True, editable=False)
+    documents_late = models.BooleanField(_("documents posted late"), null=True, editable=False)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, editable=False)
+    grade = models.CharField(
+        _("grade"), max_length=8, choices=MeetingGrade.choices, blank=True, editable=False
+    )
     source = source_field()
     created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -314,7 +340,7 @@ class StudySession(Versioned):
     search_text = SearchTextField(_("search text"))
 
     objects = StudySessionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "search_text"])
+    history = HistoricalRecords(excluded_fields=["version", "search_text", *DERIVED_FIELDS])
     search_related = ("unit",)
 
     class Meta:
@@ -384,6 +410,13 @@ class StudySession(Versioned):
                 field="resolution_published_on",
                 message=_("The resolution cannot be published before the meeting."),
             ),
+            Check(
+                condition=models.Q(score__isnull=True, grade="")
+                | models.Q(score__lte=100, grade__in=MeetingGrade.values),
+                name="session_score_graded",
+                field="score",
+                message=_("A meeting's score is at most 100 points and comes with its grade."),
+            ),
             Unique(
                 fields=["unit", "kind", "date", "topic"],
                 condition=models.Q(date__isnull=False),
@@ -410,10 +443,27 @@ class StudySession(Versioned):
 
     def save(self, *args, **kwargs):
         self.set_period_from_date()
+        self.derive_meeting_flags()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"topic", "unit", "unit_id"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}
+        if update_fields is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_short", "documents_late"}
         super().save(*args, **kwargs)
+
+    def derive_meeting_flags(self, meeting_rules=None):
+        """Whether the meeting was short and its documents late, by rules.MEETING_RULES; True when either changed."""
+        from activities import rules  # rules reads the models' choices
+
+        meeting_rules = meeting_rules or rules.MEETING_RULES
+        is_meeting = self.kind in rules.MEETING_KINDS
+        flags = (
+            rules.is_short(self, meeting_rules) if is_meeting else None,
+            rules.documents_late(self, meeting_rules) if is_meeting else None,
+        )
+        changed = flags != (self.is_short, self.documents_late)
+        self.is_short, self.documents_late = flags
+        return changed
 
     def search_parts(self):
         unit = self.unit
@@ -620,6 +670,18 @@ class SessionTally(models.Model):
     training_count = models.IntegerField(default=0)
     training_months = models.SmallIntegerField(default=0)
     thematic_date = models.DateField(null=True)
+    # The meetings (activities/rules.py): attendance of those with a roll call, their
+    # absences without leave, how many were short or had their documents posted late,
+    # and how many of each grade.
+    roll_present = models.BigIntegerField(default=0)
+    roll_expected = models.BigIntegerField(default=0)
+    unexcused = models.BigIntegerField(default=0)
+    short_meetings = models.IntegerField(default=0)
+    late_documents = models.IntegerField(default=0)
+    grade_good = models.IntegerField(default=0)
+    grade_fair = models.IntegerField(default=0)
+    grade_average = models.IntegerField(default=0)
+    grade_poor = models.IntegerField(default=0)
 
     objects = UnitRecordQuerySet.as_manager()
 

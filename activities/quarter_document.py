@@ -178,7 +178,29 @@ def study_lines(page):
     ]
     if total.attendance_rate is not None:
         lines.append(f"Tỷ lệ đảng viên tham dự: {percent(total.attendance_rate)}.")
+    meetings = meeting_line(total)
+    if meetings:
+        lines.append(meetings)
     return lines
+
+
+def meeting_line(total):
+    """
+    The meetings under the 2025 rules, in counts (never the names of the absent): the
+    register's attendance, absences without leave, short meetings, documents late, grades.
+    """
+    if not (total.roll_expected or total.graded or total.short_meetings or total.late_documents):
+        return ""
+    parts = []
+    if total.register_rate is not None:
+        parts.append(f"tỷ lệ đảng viên dự họp theo danh sách: {percent(total.register_rate)}")
+        parts.append(f"{number(total.unexcused)} lượt vắng không có lý do")
+    parts.append(f"{number(total.short_meetings)} cuộc họp chưa đủ thời gian quy định")
+    parts.append(f"{number(total.late_documents)} cuộc họp đăng tài liệu lên Sổ tay đảng viên muộn")
+    if total.graded:
+        grades = ", ".join(f"{label} {number(count)}" for label, count in total.grade_counts)
+        parts.append(f"xếp loại {number(total.graded)} cuộc họp: {grades}")
+    return "Chất lượng sinh hoạt chi bộ (Chỉ thị 50-CT/TW, Hướng dẫn 42-HD/BTCTW): " + "; ".join(parts) + "."
 
 
 STUDY_HEADING = "I. VIỆC TỔ CHỨC HỌC TẬP, SINH HOẠT"

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from activities import rules
-from activities.models import InitiativeStatus, StudySession
+from activities.models import InitiativeStatus, MeetingGrade, StudySession
 from tracker.spreadsheets import Percent, Table, download
 
 __all__ = ["download", "quarter_table", "year_table", "history_table", "unit_quarter_tables"]
@@ -41,6 +41,13 @@ def figures_cells(figures):
         tally = figures.tallies[kind]
         cells += [tally.held, tally.full, standing_cell(tally)]
     cells.append(Percent(figures.attendance_rate))
+    cells += [
+        Percent(figures.register_rate),
+        figures.unexcused,
+        figures.short_meetings,
+        figures.late_documents,
+        *figures.grades.values(),
+    ]
     cells += [figures.initiatives[status] for status in InitiativeStatus.values]
     cells += [figures.outreach, figures.exemplars, figures.behind_units]
     return cells
@@ -50,6 +57,11 @@ def figures_headers():
     return [
         *tally_headers(),
         _("Attendance rate"),
+        _("Attendance by the register"),
+        _("Absent without leave"),
+        _("Meetings shorter than the minimum"),
+        _("Documents posted late on Sổ tay"),
+        *[_("Meetings graded %(grade)s") % {"grade": label} for label in MeetingGrade.labels],
         *[_("Good models: %(stage)s") % {"stage": label} for label in InitiativeStatus.labels],
         _("Outreach"),
         _("Exemplars"),

@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from activities import rules
+from activities import rules, tally
 from activities.models import (
     DeclaredFigure,
     Exemplar,
@@ -79,12 +79,18 @@ PATH_COLUMN = UnitRow._fields.index("path")
 # A Figures is a flat list of counts, so that rolling a thousand units up the tree is
 # a thousand additions of two lists. Its layout: first what was recorded, in the order
 # the overview's query returns it (good models per stage, outreach, exemplars,
-# sessions, attended, invited); then, per tracked kind, the Standing of rules.py
+# sessions, attended, invited, the meetings' MEETING_COUNTS); then, per tracked kind, the Standing of rules.py
 # summed (held, extra, owed in the quarter, owed by today, units owing, units on
 # track); then units and units behind.
 KINDS = len(rules.TRACKED_KINDS)
 OUTREACH, EXEMPLARS, SESSIONS, ATTENDED, INVITED = range(len(STAGES), len(STAGES) + 5)
-RAW = INVITED + 1  # where the query's per-kind counts (or month masks) start
+# The meetings' counts, as the tally keeps them (activities/tally.py): attendance of the
+# meetings with a roll call, absences without leave, meetings short of their minimum,
+# documents posted late, and how many meetings of each grade (rules.GRADES).
+MEETING_COUNTS = tally.meeting_columns()
+ROLL_PRESENT, ROLL_EXPECTED, UNEXCUSED, SHORT_MEETINGS, LATE_DOCUMENTS = range(INVITED + 1, INVITED + 6)
+GRADED = LATE_DOCUMENTS + 1  # the grades' counts, in tally.GRADES order
+RAW = INVITED + 1 + len(MEETING_COUNTS)  # where the query's per-kind counts (or month masks) start
 RECORDED = RAW  # the recorded part a Figures keeps as it is
 PER_KIND = 6
 HELD, EXTRA, FULL, DUE, OWING, ON_TRACK = range(PER_KIND)
@@ -187,6 +193,11 @@ class Figures:
     invited = count_at(INVITED)
     outreach = count_at(OUTREACH)
     exemplars = count_at(EXEMPLARS)
+    roll_present = count_at(ROLL_PRESENT)
+    roll_expected = count_at(ROLL_EXPECTED)
+    unexcused = count_at(UNEXCUSED)
+    short_meetings = count_at(SHORT_MEETINGS)
+    late_documents = count_at(LATE_DOCUMENTS)
     units = count_at(UNITS)
     behind_units = count_at(BEHIND_UNITS)
 
@@ -208,6 +219,32 @@ class Figures:
         if not self.invited:
             return None
         return round(100 * self.attended / self.invited, 2)
+
+    @property
+    def register_rate(self):
+        """The attendance rate of the meetings with a roll call from the register (members.Attendance)."""
+        if not self.roll_expected:
+            return None
+        return round(100 * self.roll_present / self.roll_expected, 2)
+
+    @property
+    def grades(self):
+        """{grade: how many meetings were graded so}, best first (rules.GRADES)."""
+        return dict(zip(tally.GRADES, self.values[GRADED : GRADED + len(tally.GRADES)], strict=True))
+
+    @property
+    def grade_counts(self):
+        """[(the grade's name, how many meetings)], best first."""
+        return [(rules.GRADE_LABELS[grade], count) for grade, count in self.grades.items()]
+
+    @property
+    def graded(self):
+        return sum(self.grades.values())
+
+    @property
+    def grades_text(self):
+        """ "3/1/0/0": Good/Fair/Average/Poor, or "" when no meeting was graded."""
+        return "/".join(str(count) for count in self.grades.values()) if self.graded else ""
 
     def __add__(self, other):
         return Figures(list(map(operator.add, self.values, other.values)))
@@ -312,7 +349,7 @@ def overview_statement(vendor, rule_set):
         *(f"COALESCE(i.stage_{i}, 0)" for i in range(len(STAGES))),
         "COALESCE(o.n, 0)",
         "COALESCE(e.n, 0)",
-        *(f"COALESCE(s.{name}, 0)" for name in ("sessions", "attended", "invited")),
+        *(f"COALESCE(s.{name}, 0)" for name in ("sessions", "attended", "invited", *MEETING_COUNTS)),
         *(f"COALESCE({column}, 0)" for column in held),
     ]
     recorded = [f"{column} AS recorded_{n}" for n, column in enumerate(recorded)]

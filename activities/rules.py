@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import SessionKind
+from activities.models import MeetingGrade, SessionKind
 from tracker.periods import Quarter
 from units.models import UnitKind
 
@@ -244,6 +244,12 @@ class MeetingRules:
 
 MEETING_RULES = MeetingRules()
 
+# The sessions these rules apply to: the cell's meetings, regular and thematic (the
+# morning study and training courses are not meetings).
+MEETING_KINDS = (SessionKind.MONTHLY, SessionKind.THEMATIC)
+# The sessions scored on QUALITY_ITEMS: the regular meetings (HD 42 assesses those).
+SCORED_KIND = SessionKind.MONTHLY
+
 
 def meeting_minutes(session):
     """How long the meeting lasted, in minutes; None when its times are not recorded."""
@@ -270,6 +276,12 @@ def documents_on_time(session, rules=MEETING_RULES):
     if session.documents_posted_on is None or session.date is None:
         return None
     return (session.date - session.documents_posted_on).days >= rules.documents_days_before
+
+
+def documents_late(session, rules=MEETING_RULES):
+    """True when the documents were posted later than the rule asks; None when not posted or undated."""
+    on_time = documents_on_time(session, rules)
+    return None if on_time is None else not on_time
 
 
 def resolution_on_time(session, rules=MEETING_RULES):
@@ -332,10 +344,11 @@ QUALITY_ITEMS = (
 # Members absent with leave this many meetings running are named on the unit's page.
 ABSENCE_STREAK = 3
 
-GOOD, FAIR, AVERAGE, POOR = "good", "fair", "average", "poor"
+GOOD, FAIR, AVERAGE, POOR = MeetingGrade.values
 # Lowest total of each grade, best first (reported: Tốt ≥ 90, Khá 70–<90, Trung bình 50–<70, Kém < 50).
+# The tally counts each grade (SessionTally.grade_<grade>): a grade is renamed or added by a migration.
 GRADES = ((90, GOOD), (70, FAIR), (50, AVERAGE), (0, POOR))
-GRADE_LABELS = {GOOD: _("Good"), FAIR: _("Fair"), AVERAGE: _("Average"), POOR: _("Poor")}
+GRADE_LABELS = dict(MeetingGrade.choices)
 
 
 def grade_of(total, grades=GRADES):
@@ -382,6 +395,11 @@ class ScoreCard:
     items: tuple  # (ScoreItem, points or None when an entered item is not entered yet)
     total: int
     grade: str
+
+    @property
+    def assessed(self):
+        """Whether the cell gave every item it enters: only then is the meeting graded in the reports."""
+        return all(points is not None for _item, points in self.items)
 
 
 def score_card(facts, entered, items=QUALITY_ITEMS, grades=GRADES):

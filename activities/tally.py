@@ -14,7 +14,9 @@ order before the recount, whose fresh snapshot then sees what a concurrent trans
 committed. A quarter whose sessions are all gone loses its row. On SQLite, where a write locks the whole database, one trigger a row.
 
 A monthly meeting that held the quarter's thematic meeting together with it
-(`also_thematic`, Hướng dẫn 42-HD/BTCTW) counts once as each.
+(`also_thematic`, Hướng dẫn 42-HD/BTCTW) counts once as each. Since migration 0013 the
+tally also sums what the meetings' derived columns say (their roll call, short
+meetings, documents late, grades: StudySession.DERIVED_FIELDS).
 
 The triggers are SQL built here from the session kinds a migration passes (frozen in
 that migration); a new kind needs a migration that drops and creates them again.
@@ -29,12 +31,43 @@ MONTH_OF_DATE = {
 }
 
 
-def counted_columns(kinds):
+# The grades counted (SessionTally.grade_<grade>, MeetingGrade), frozen with the columns.
+GRADES = ["good", "fair", "average", "poor"]
+
+
+def meeting_columns():
+    """The meetings' columns (migration 0013 on): roll call, absences, short, late, grades."""
+    return [
+        "roll_present",
+        "roll_expected",
+        "unexcused",
+        "short_meetings",
+        "late_documents",
+        *(f"grade_{grade}" for grade in GRADES),
+    ]
+
+
+def counted_columns(kinds, meetings=False):
     """The tally's counted columns, in order."""
     columns = ["sessions", "attended", "invited"]
     for kind in kinds:
         columns += [f"{kind}_count", f"{kind}_months"]
+    if meetings:
+        columns += meeting_columns()
     return [*columns, "thematic_date"]
+
+
+def meeting_values():
+    """What the meeting columns count, over the sessions s (their derived columns, StudySession.DERIVED_FIELDS)."""
+    roll = "s.absent_unexcused IS NOT NULL AND s.attended IS NOT NULL AND s.expected IS NOT NULL"
+    return [
+        f"COALESCE(SUM(CASE WHEN {roll} THEN s.attended END), 0)",
+        f"COALESCE(SUM(CASE WHEN {roll} THEN s.expected END), 0)",
+        "COALESCE(SUM(s.absent_unexcused), 0)",
+        "COALESCE(SUM(CASE WHEN s.is_short THEN 1 ELSE 0 END), 0)",
+        "COALESCE(SUM(CASE WHEN s.documents_late THEN 1 ELSE 0 END), 0)",
+        *(f"COALESCE(SUM(CASE WHEN s.grade = '{grade}' THEN 1 ELSE 0 END), 0)" for grade in GRADES),
+    ]
 
 
 def held_as(kind, combined):
@@ -45,7 +78,7 @@ def held_as(kind, combined):
     return f"s.kind = '{kind}'"
 
 
-def recount(vendor, kinds, outer="t", combined=False):
+def recount(vendor, kinds, outer="t", combined=False, meetings=False):
     """
     A SELECT of the counted columns over the sessions s of the tally row's unit and
     quarter (the row named `outer`): one row, zeros when it has none left. With
@@ -66,6 +99,8 @@ def recount(vendor, kinds, outer="t", combined=False):
             f"COALESCE(SUM(DISTINCT CASE WHEN {held} THEN "
             f"CASE {month} WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 4 END END), 0)",
         ]
+    if meetings:
+        values += meeting_values()
     values.append(f"MIN(CASE WHEN {held_as('thematic', combined)} THEN s.date END)")
     return (
         f"SELECT {', '.join(values)} FROM {SESSION} s "
@@ -73,13 +108,13 @@ def recount(vendor, kinds, outer="t", combined=False):
     )
 
 
-def zeros(kinds):
-    return ", ".join(["0"] * (len(counted_columns(kinds)) - 1) + ["CAST(NULL AS date)"])
+def zeros(kinds, meetings=False):
+    return ", ".join(["0"] * (len(counted_columns(kinds, meetings)) - 1) + ["CAST(NULL AS date)"])
 
 
-def create_sql(vendor, kinds, combined=False):
+def create_sql(vendor, kinds, combined=False, meetings=False):
     """The statements that create the triggers of a database."""
-    columns = ", ".join(counted_columns(kinds))
+    columns = ", ".join(counted_columns(kinds, meetings))
     if vendor == "sqlite":
         statements = []
         for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
@@ -90,10 +125,10 @@ def create_sql(vendor, kinds, combined=False):
                 if row == "NEW":
                     body.append(
                         f"INSERT OR IGNORE INTO {TALLY} (unit_id, year, quarter, {columns}) "
-                        f"VALUES ({row}.unit_id, {row}.year, {row}.quarter, {zeros(kinds)});"
+                        f"VALUES ({row}.unit_id, {row}.year, {row}.quarter, {zeros(kinds, meetings)});"
                     )
                 body.append(
-                    f"UPDATE {TALLY} SET ({columns}) = ({recount(vendor, kinds, TALLY, combined)}) WHERE {key};"
+                    f"UPDATE {TALLY} SET ({columns}) = ({recount(vendor, kinds, TALLY, combined, meetings)}) WHERE {key};"
                 )
                 if row == "OLD":
                     body.append(f"DELETE FROM {TALLY} WHERE {key} AND sessions = 0;")
@@ -121,7 +156,7 @@ def create_sql(vendor, kinds, combined=False):
         # whole tally for every statement of a bulk load made it quadratic.
         insert = (
             f"""INSERT INTO {TALLY} (unit_id, year, quarter, {columns})
-        SELECT DISTINCT unit_id, year, quarter, {zeros(kinds)} FROM ({added}) k
+        SELECT DISTINCT unit_id, year, quarter, {zeros(kinds, meetings)} FROM ({added}) k
         ORDER BY unit_id, year, quarter
         ON CONFLICT (unit_id, year, quarter) DO NOTHING;"""
             if added
@@ -135,7 +170,7 @@ BEGIN
     PERFORM 1 FROM {TALLY} t
         WHERE (t.unit_id, t.year, t.quarter) IN ({touched})
         ORDER BY t.unit_id, t.year, t.quarter FOR UPDATE;
-    UPDATE {TALLY} AS t SET ({columns}) = ({recount(vendor, kinds, combined=combined)})
+    UPDATE {TALLY} AS t SET ({columns}) = ({recount(vendor, kinds, combined=combined, meetings=meetings)})
         WHERE (t.unit_id, t.year, t.quarter) IN ({touched});
     DELETE FROM {TALLY} t WHERE (t.unit_id, t.year, t.quarter) IN ({touched}) AND t.sessions = 0;
     RETURN NULL;
@@ -160,12 +195,12 @@ def drop_sql(vendor):
     return statements
 
 
-def fill_sql(vendor, kinds, combined=False):
+def fill_sql(vendor, kinds, combined=False, meetings=False):
     """Every quarter on record counted again from the sessions (the migration, `recount_sessions`)."""
-    columns = ", ".join(counted_columns(kinds))
+    columns = ", ".join(counted_columns(kinds, meetings))
     return [
         f"DELETE FROM {TALLY}",
         f"INSERT INTO {TALLY} (unit_id, year, quarter, {columns}) "
-        f"SELECT DISTINCT unit_id, year, quarter, {zeros(kinds)} FROM {SESSION}",
-        f"UPDATE {TALLY} SET ({columns}) = ({recount(vendor, kinds, TALLY, combined)})",
+        f"SELECT DISTINCT unit_id, year, quarter, {zeros(kinds, meetings)} FROM {SESSION}",
+        f"UPDATE {TALLY} SET ({columns}) = ({recount(vendor, kinds, TALLY, combined, meetings)})",
     ]

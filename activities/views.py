@@ -22,7 +22,7 @@ from activities.forms import SessionForm
 from activities.models import StudySession
 from activities.overview import SORT_KEYS, Filters, behind_below, selected_rows, shown_rows
 from members.forms import AttendanceForm
-from members.scoring import absent_on_leave_in
+from members.scoring import absent_on_leave_in, rescore
 from members.services import attendance_of, attendance_record, members_to_call
 from tracker.db_router import reads_replica
 from tracker.periods import Quarter
@@ -266,6 +266,7 @@ def unit_quarter(request, code, year, quarter):
             if by_unit
             else absent_on_leave_in(unit, min(quarter.end, timezone.localdate())),
             "streak": rules.ABSENCE_STREAK,
+            "meeting_rules": rules.MEETING_RULES,
             "columns": [
                 {**column, "tally": page.row.total.tallies[column["kind"]]}
                 for column in report_columns(page.overview)
@@ -404,6 +405,8 @@ def session_save(request, form, attendance):
         session = form.save()
         if attendance is not None:
             attendance_record(session=session, marks=attendance.marks(), user=request.user)
+        else:
+            rescore([session.unit_id])
     return session
 
 
@@ -417,7 +420,9 @@ def session_delete(request, pk):
     session = get_object_or_404(StudySession.objects.visible_to(request.user).select_related("unit"), pk=pk)
     if request.method == "POST":
         back = unit_quarter_url(session)
-        session.delete()
+        with transaction.atomic():
+            session.delete()
+            rescore([session.unit_id])  # the next meeting's streak and tasks reviewed
         messages.success(request, _("The session was deleted. It remains in the audit history."))
         return redirect(back)
     return render(request, "activities/session_confirm_delete.html", {"session": session})

@@ -24,6 +24,8 @@ own baseline, in the same run:
 - the bloc's own pages over HTTP (its unit quarter page, a later page of its sessions, a
   committee's page, the overview, the year report, the Word report: bench/pages.py),
   against 500 ms (3 s for the Word report) and 1 MB;
+- the roll call saved on the staff session form over HTTP, with 10 and 40 members on
+  the register (500 ms, and the same queries for both: bench/rollcall.py);
 - the admin's session list at 100 rows a page, its first page, page 500, two searches
   and the year filter, for the bloc and a committee editor (target 300 ms each);
 - reading an XLSX of --rows rows as the upload form does (header, cleaning, limits)
@@ -143,13 +145,14 @@ def sizes_in_turn(args):
 
 
 def run(args, connection):
-    from bench import adminlists, exports, import_http, imports, pages, reading, reports
+    from bench import adminlists, exports, import_http, imports, pages, reading, reports, rollcall
 
     province, header = built(args, connection)
     print(f"{header}; median of {args.repeat} runs")
     results = [
         *reports.cases(province, args.repeat, connection),
         *pages.cases(province, args.repeat, connection),
+        *rollcall.cases(province, args.repeat, connection),
         *adminlists.cases(province, args.repeat, connection),
         *exports.cases(province, args.repeat, connection),
         *imports.cases(province, args.rows, args.repeat),

@@ -345,26 +345,31 @@ class VirtualUser:
         return self.browser.get("/admin/activities/studysession/")[0] == 200
 
     def log_a_session(self):
-        status, page = self.browser.get(f"/sessions/new/?unit={self.committee}")
+        """A cell's secretary logs a session: the form of their cell, its roll call as listed (everyone present)."""
+        status, page = self.browser.get(f"/sessions/new/?unit={self.committee}-01")
         select = re.search(r'<select name="unit".*?</select>', page, re.DOTALL)
-        units = re.findall(r'<option value="(\d+)"', select.group()) if select else []
-        if status != 200 or not units:
+        chosen = re.search(r'<option value="(\d+)" selected', select.group()) if select else None
+        if status != 200 or not chosen:
             return False
         self.saved += 1
-        status, _ = self.browser.post(
-            "/sessions/new/",
-            {
-                "unit": units[-1],
-                "kind": "thematic",
-                "date": datetime.date.today().strftime("%d/%m/%Y"),
-                "topic": f"Buổi thử tải {self.number}-{self.saved}",
-                "format": "in_person",
-                "attended": "18",
-                "expected": "20",
-                # Every save is one more session of the day: said to be no duplicate.
-                "not_duplicate": "on",
-            },
-        )
+        form = {
+            "unit": chosen.group(1),
+            "kind": "thematic",
+            "date": datetime.date.today().strftime("%d/%m/%Y"),
+            "topic": f"Buổi thử tải {self.number}-{self.saved}",
+            "format": "in_person",
+            # Every save is one more session of the day: said to be no duplicate.
+            "not_duplicate": "on",
+        }
+        roll = re.findall(r'<select name="(attendance-status_\d+)"[^>]*>(.*?)</select>', page, re.DOTALL)
+        if roll:
+            form["attendance-cell"] = chosen.group(1)
+            for name, options in roll:
+                form[name] = re.search(r'<option value="(\w+)" selected', options).group(1)
+                form[name.replace("status", "reason")] = ""
+        else:  # a cell without a register: its headcount
+            form.update({"attended": "18", "expected": "20"})
+        status, _ = self.browser.post("/sessions/new/", form)
         return status == 302
 
     def timed(self, kind, request):

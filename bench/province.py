@@ -12,6 +12,7 @@ class Province:
     cells: list
     units: int
     sessions: int
+    attendance: int  # roll-call rows (members.Attendance)
     superuser: object
     editor: object  # a unit editor of `committee`
 
@@ -29,7 +30,10 @@ def province_parser(description, years=5, repeat=5):
 def built(args, connection):
     """The demo province of the parsed options, and the first line of the report."""
     province = build_province(args.committees, args.cells, args.years, connection)
-    header = f"{connection.vendor}, {province.units:,} units, {province.sessions:,} sessions"
+    header = (
+        f"{connection.vendor}, {province.units:,} units, {province.sessions:,} sessions, "
+        f"{province.attendance:,} roll-call rows"
+    )
     return province, header
 
 
@@ -37,6 +41,7 @@ def build_province(committees, cells, years, connection):
     from django.contrib.auth import get_user_model
 
     from activities.models import Source, StudySession
+    from members.models import Attendance
     from seeds.demo import DemoBuilder, DemoSize
     from seeds.services import DEMO_SOURCE, seed_article
     from units.models import Role, Unit
@@ -64,6 +69,7 @@ def build_province(committees, cells, years, connection):
         cells=list(demo.exclude(kind=Unit.Kind.GRASSROOTS_COMMITTEE)),
         units=Unit.objects.count(),
         sessions=StudySession.objects.count(),
+        attendance=Attendance.objects.count(),
         superuser=get_user_model().objects.create_superuser("bench", password="x"),
         editor=editor,
     )

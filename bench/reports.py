@@ -19,6 +19,8 @@ from bench.province import built, province_parser
 from tracker.periods import Quarter
 
 QUARTER = Quarter(2025, 2)
+# A quarter whose regular meetings record what the 2025 rules ask (seeds.demo.RULES_2025).
+MEETINGS_QUARTER = Quarter(2025, 4)
 TODAY = datetime.date(2026, 1, 15)
 
 # Every unit of the subtree with its own figures for the quarter, in one statement:
@@ -28,23 +30,44 @@ SQL = """
 SELECT u.id, u.code, u.name, u.kind, u.parent_id, u.is_active,
        COALESCE(s.sessions, 0), COALESCE(s.thematic, 0), COALESCE(s.monthly, 0),
        COALESCE(s.first_monday, 0), COALESCE(s.attended, 0), COALESCE(s.invited, 0),
+       COALESCE(r.present, 0), COALESCE(r.called, 0), COALESCE(r.unexcused, 0),
+       COALESCE(s.short, 0), COALESCE(s.late, 0), COALESCE(s.good, 0), COALESCE(s.fair, 0),
+       COALESCE(s.average, 0), COALESCE(s.poor, 0),
        COALESCE(i.registered, 0), COALESCE(i.in_practice, 0), COALESCE(i.evaluated, 0),
        COALESCE(i.replicated, 0), COALESCE(o.n, 0), COALESCE(e.n, 0), s.thematic_date
 FROM units_unit u
 LEFT JOIN (
     SELECT s.unit_id,
            COUNT(*) AS sessions,
-           MIN(CASE WHEN s.kind = 'thematic' THEN s.date END) AS thematic_date,
-           SUM(CASE WHEN s.kind = 'thematic' THEN 1 ELSE 0 END) AS thematic,
+           MIN(CASE WHEN s.kind = 'thematic' OR s.also_thematic THEN s.date END) AS thematic_date,
+           SUM(CASE WHEN s.kind = 'thematic' OR s.also_thematic THEN 1 ELSE 0 END) AS thematic,
            COUNT(DISTINCT CASE WHEN s.kind = 'monthly' THEN {month} END) AS monthly,
            COUNT(DISTINCT CASE WHEN s.kind = 'first_monday' THEN {month} END) AS first_monday,
            SUM(CASE WHEN s.attended IS NOT NULL AND s.expected IS NOT NULL THEN s.attended END) AS attended,
-           SUM(CASE WHEN s.attended IS NOT NULL AND s.expected IS NOT NULL THEN s.expected END) AS invited
+           SUM(CASE WHEN s.attended IS NOT NULL AND s.expected IS NOT NULL THEN s.expected END) AS invited,
+           SUM(CASE WHEN s.is_short THEN 1 ELSE 0 END) AS short,
+           SUM(CASE WHEN s.documents_late THEN 1 ELSE 0 END) AS late,
+           SUM(CASE WHEN s.grade = 'good' THEN 1 ELSE 0 END) AS good,
+           SUM(CASE WHEN s.grade = 'fair' THEN 1 ELSE 0 END) AS fair,
+           SUM(CASE WHEN s.grade = 'average' THEN 1 ELSE 0 END) AS average,
+           SUM(CASE WHEN s.grade = 'poor' THEN 1 ELSE 0 END) AS poor
     FROM activities_studysession s
     WHERE s.unit_id IN (SELECT id FROM units_unit WHERE path >= %(low)s AND path < %(high)s)
       AND s.year = %(year)s AND s.quarter = %(quarter)s
     GROUP BY s.unit_id
 ) s ON s.unit_id = u.id
+LEFT JOIN (
+    -- The roll calls, from the register's rows themselves.
+    SELECT s.unit_id,
+           SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END) AS present,
+           SUM(CASE WHEN a.status <> 'exempt' THEN 1 ELSE 0 END) AS called,
+           SUM(CASE WHEN a.status = 'unexcused' THEN 1 ELSE 0 END) AS unexcused
+    FROM members_attendance a
+    JOIN activities_studysession s ON s.id = a.session_id
+    WHERE s.unit_id IN (SELECT id FROM units_unit WHERE path >= %(low)s AND path < %(high)s)
+      AND s.year = %(year)s AND s.quarter = %(quarter)s
+    GROUP BY s.unit_id
+) r ON r.unit_id = u.id
 LEFT JOIN (
     SELECT unit_id,
            SUM(CASE WHEN status = 'registered' THEN 1 ELSE 0 END) AS registered,
@@ -93,8 +116,8 @@ def queries_of(fn, connection):
     return len(captured.captured_queries)
 
 
-def hand_written(unit, connection):
-    """SQL's per-unit figures for unit's subtree in QUARTER."""
+def hand_written(unit, connection, quarter=QUARTER):
+    """SQL's per-unit figures for unit's subtree in a quarter."""
     from units.models import path_upper_bound
 
     month = (
@@ -103,10 +126,10 @@ def hand_written(unit, connection):
         else "EXTRACT(MONTH FROM s.date)"
     )
     params = {
-        "year": QUARTER.year,
-        "quarter": QUARTER.number,
-        "start": QUARTER.start,
-        "end": QUARTER.end,
+        "year": quarter.year,
+        "quarter": quarter.number,
+        "start": quarter.start,
+        "end": quarter.end,
         "low": unit.path,
         "high": path_upper_bound(unit.path),
     }
@@ -119,7 +142,8 @@ def check(unit, overview, connection):
     """The hand-written query and the overview agree, unit by unit, on every figure."""
     from activities import reports
 
-    expected = [(*row[:-1], reports.as_date(row[-1])) for row in hand_written(unit, connection)]
+    rows = hand_written(unit, connection, overview.quarter)
+    expected = [(*row[:-1], reports.as_date(row[-1])) for row in rows]
     got = [
         (
             r.unit.pk,
@@ -136,6 +160,12 @@ def check(unit, overview, connection):
             ),
             r.own.attended,
             r.own.invited,
+            r.own.roll_present,
+            r.own.roll_expected,
+            r.own.unexcused,
+            r.own.short_meetings,
+            r.own.late_documents,
+            *r.own.grades.values(),
             *r.own.initiatives.values(),
             r.own.outreach,
             r.own.exemplars,
@@ -154,13 +184,21 @@ def cases(province, repeat, connection):
     root, committee = province.root, province.committee
     check(root, reports.quarter_overview(root, QUARTER, today=TODAY), connection)
     check(committee, reports.quarter_overview(committee, QUARTER, today=TODAY), connection)
+    check(root, reports.quarter_overview(root, MEETINGS_QUARTER, today=TODAY), connection)
     measured = [
         (
             f"quarter overview, bloc ({province.units:,} units)",
             lambda: reports.quarter_overview(root, QUARTER, today=TODAY),
             lambda: hand_written(root, connection),
             2,
-            "",
+            "baseline reads the roll-call rows",
+        ),
+        (
+            f"quarter overview, bloc, {MEETINGS_QUARTER.label} (meetings under the 2025 rules)",
+            lambda: reports.quarter_overview(root, MEETINGS_QUARTER, today=TODAY),
+            lambda: hand_written(root, connection, MEETINGS_QUARTER),
+            2,
+            "durations, documents, grades too",
         ),
         (
             "unit quarter page, figures (one committee)",

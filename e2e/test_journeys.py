@@ -111,7 +111,7 @@ def test_a_cell_secretary_logs_and_corrects_a_session_on_a_phone(page, live_serv
     # A cell's own page: the date heads each row (a card on a phone); no unit column.
     expect(sessions.first.locator("th")).to_have_text("20/11/2026")
     expect(sessions.first.locator("td")).to_have_text(
-        ["Sinh hoạt định kỳ", "Sinh hoạt tháng 11", "12/15", "—", "Sửa"]
+        ["Sinh hoạt định kỳ", "Sinh hoạt tháng 11", "12/15", "—", "—", "Sửa"]
     )
     look(page, "1-unit-quarter-logged")
 
@@ -237,6 +237,7 @@ def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server,
             "12",
             "15",
             "80,00%",
+            "—",
         ]
     )
     expect(rows.nth(1).locator(columns)).to_have_text(
@@ -248,6 +249,7 @@ def test_a_committee_clerk_imports_sessions_from_the_template(page, live_server,
             "11",
             "15",
             "73,33%",
+            "—",
         ]
     )
     assert StudySession.objects.filter(unit__code="STP-TT", date__year=2026).count() == 2
@@ -299,11 +301,33 @@ def test_bloc_staff_find_the_units_behind_and_download_a_committee(page, live_se
         "Đang hiện 5 dòng: các đơn vị chậm và đảng bộ cấp trên của chúng."
     )
     expect(page.locator("#u-STP-TT").locator("td")).to_have_text(
-        ["—", "0/1", "1/3 thiếu tháng 10 CHẬM", "0/3 thiếu tháng 10 CHẬM", "—", "0 / 0 / 0 / 0", "0", "0"],
+        [
+            "—",
+            "0/1",
+            "1/3 thiếu tháng 10 CHẬM",
+            "0/3 thiếu tháng 10 CHẬM",
+            "—",
+            "—",
+            "0 / 0 / 0",
+            "—",
+            "0 / 0 / 0 / 0",
+        ]
+        + ["0", "0"],
         use_inner_text=True,  # as shown: the flag in capitals, below the count
     )
     expect(page.locator("#u-KBNN-2").locator("td")).to_have_text(
-        ["15/10/2026", "1/1", "2/3", "1/3 thiếu tháng 10 CHẬM", "90,00%", "0 / 0 / 0 / 0", "0", "0"],
+        [
+            "15/10/2026",
+            "1/1",
+            "2/3",
+            "1/3 thiếu tháng 10 CHẬM",
+            "90,00%",
+            "—",
+            "0 / 0 / 0",
+            "—",
+            "0 / 0 / 0 / 0",
+        ]
+        + ["0", "0"],
         use_inner_text=True,
     )
 
@@ -367,7 +391,7 @@ RECORDS = [
     "Gương người tốt, việc tốt",
 ]
 FIGURES = ["Số liệu báo cáo", "Kết quả giải quyết thủ tục hành chính", "Số đảng viên"]
-MEMBERS = ("Đảng viên", ["Đảng viên"])
+MEMBERS = ("Đảng viên", ["Đảng viên", "Điểm danh"])
 EDITORS_INDEX = [
     ("Ghi nhận hoạt động", RECORDS),
     MEMBERS,

@@ -3,8 +3,8 @@ from django.contrib import admin
 from tracker.admin import BaseAdmin, ScopedInline, UnitSubtreeFilter
 from tracker.imports.admin import TrackerImportExportMixin
 
-from .models import Member, MemberStatus
-from .resources import MemberResource
+from .models import Attendance, Member, MemberStatus
+from .resources import AttendanceResource, MemberResource
 
 
 class MemberStatusInline(ScopedInline):
@@ -33,3 +33,27 @@ class MemberAdmin(TrackerImportExportMixin, BaseAdmin):
         "source",
     ]
     inlines = [MemberStatusInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(TrackerImportExportMixin, BaseAdmin):
+    """
+    The roll calls, a row a member and meeting: read, imported and exported here; taken
+    on the session's form (the phone), which counts the session's figures from them.
+    """
+
+    resource_classes = [AttendanceResource]
+    list_display = ["session", "member", "status", "reason"]
+    list_filter = [UnitSubtreeFilter, "status"]
+    list_select_related = ["session__unit", "member"]
+    search_fields = ["member__full_name", "member__card_number", "session__topic", "session__unit__code"]
+    readonly_fields = ["session", "member", "status", "reason"]
+
+    def has_add_permission(self, request):
+        return False  # taken on the session's form, for the whole cell at once
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,7 @@
 """Writes that span members and sessions."""
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -8,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from activities.models import StudySession
 
 from .models import LEAVE_REASON_MESSAGE, Attendance, AttendanceStatus, Member
+from .scoring import rescore
 
 
 @transaction.atomic
@@ -49,10 +52,13 @@ def attendance_record(*, session: StudySession, marks: dict, user=None) -> Study
         gone.delete()
     bulk_create_with_history(added, Attendance, default_user=user)
     bulk_update_with_history(changed, Attendance, ["status", "reason"], default_user=user)
-    present = sum(row.status == AttendanceStatus.PRESENT for row in rows)
-    expected = sum(row.status != AttendanceStatus.EXEMPT for row in rows)
-    session.attended, session.expected = present, expected
-    session.save(update_fields=["attended", "expected", "version"])
+    counts = Counter(row.status for row in rows)
+    session.attended = counts[AttendanceStatus.PRESENT]
+    session.expected = len(rows) - counts[AttendanceStatus.EXEMPT]
+    session.absent_excused = counts[AttendanceStatus.EXCUSED]
+    session.absent_unexcused = counts[AttendanceStatus.UNEXCUSED]
+    session.save(update_fields=["attended", "expected", "absent_excused", "absent_unexcused", "version"])
+    rescore([session.unit_id])
     return session
 
 

@@ -9,6 +9,13 @@ cycle, and some declared figures disagree with what was logged.
 
 Every row points at the demo source (code DEMO), which is how purge_demo finds
 exactly these rows. The same seed and the same end date give the same data.
+
+Most cells keep a register of their members, and take a roll call at each session:
+absences with and without leave, members exempt, a few often away on leave. Since
+Chỉ thị 50-CT/TW (23/7/2025) their regular meetings also record when they started
+and ended (some too short), when their documents and resolution were posted on Sổ
+tay (some late), the tasks they assigned and reviewed, and the cell's own points, from
+which the meeting is scored (members.scoring).
 """
 
 import datetime
@@ -18,17 +25,22 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from activities import rules
 from activities.models import (
     DeclaredFigure,
     Exemplar,
     Initiative,
     InitiativeEvaluation,
+    MeetingScore,
+    MeetingTask,
     Outreach,
     ServiceFigure,
     Source,
     StudySession,
     Theme,
 )
+from members.models import Attendance, AttendanceStatus, Member, MemberStatus
+from members.scoring import rescore
 from tracker.periods import Quarter
 from units.models import MemberCount, Official, Position, Unit
 from units.services import unit_bulk_create_tree
@@ -157,6 +169,20 @@ OUTREACH_TITLES = {
 }
 
 
+# Chỉ thị 50-CT/TW: from then on the demo's regular meetings record what the 2025 rules ask.
+RULES_2025 = datetime.date(2025, 7, 23)
+EXEMPTION_REASONS = ["Tuổi cao, sức khỏe yếu", "Ốm đau điều trị dài ngày", "Công tác xa"]
+LEAVE_REASONS = ["Ốm", "Đi công tác", "Nghỉ phép", "Việc gia đình", "Trực cơ quan", "Đi học"]
+TASKS = [
+    "Rà soát, cập nhật hồ sơ đảng viên",
+    "Đăng ký việc làm theo Bác của từng đảng viên",
+    "Hoàn thành báo cáo sơ kết công tác chuyên môn",
+    "Tuyên truyền gương người tốt, việc tốt trên trang thông tin",
+    "Thu đảng phí đúng quy định",
+    "Chuẩn bị nội dung sinh hoạt chuyên đề quý",
+]
+
+
 @dataclass
 class DemoSize:
     committees: int = 100
@@ -195,7 +221,10 @@ class DemoBuilder:
         members = self.member_counts(committees + cells)
         secretaries = self.officials(committees + cells)
         themes = self.themes()
+        self.registers = self.members(cells, members)
         self.sessions(committees, cells, members, secretaries, themes)
+        for start in range(0, len(self.scored_cells), 200):
+            rescore(self.scored_cells[start : start + 200])
         self.initiatives(committees, cells)
         self.outreach(committees, cells)
         self.exemplars(committees, secretaries)
@@ -265,6 +294,162 @@ class DemoBuilder:
         self.save(MemberCount, rows)
         return members
 
+    def members(self, cells, counts):
+        """
+        The register of most cells (one in eight keeps none and logs a headcount): as
+        many members as the cell counts in the last year, a few exempt from meetings,
+        a few often away on leave. {cell pk: [(member, exempt, leave rate)]}.
+        """
+        members, statuses, registers = [], [], {}
+        for number, cell in enumerate(cells, 1):
+            if self.rng.random() < 0.125:
+                continue
+            register = []
+            for n in range(counts[cell.pk, self.until.year]):
+                joined = datetime.date(
+                    self.rng.randint(1985, self.first_year - 1), self.rng.randint(1, 12), 1
+                )
+                member = Member(
+                    unit=cell,
+                    card_number=f"8{number:06d}{n:02d}",
+                    full_name=self.person(),
+                    born_on=datetime.date(
+                        joined.year - self.rng.randint(22, 35), self.rng.randint(1, 12), 15
+                    ),
+                    joined_on=joined,
+                    official_on=joined + datetime.timedelta(days=366),
+                    source=self.source,
+                )
+                exempt = self.rng.random() < 0.03
+                if exempt:
+                    statuses.append(
+                        MemberStatus(
+                            member=member,
+                            kind=MemberStatus.Kind.EXEMPT,
+                            starts_on=datetime.date(self.first_year - 1, 1, 1),
+                            reason=self.rng.choice(EXEMPTION_REASONS),
+                        )
+                    )
+                # Most members are seldom away; one in twenty often is, with leave.
+                leave = 0.5 if self.rng.random() < 0.05 else self.rng.choice([0.02, 0.04, 0.06, 0.08])
+                members.append(member)
+                register.append((member, exempt, leave))
+            registers[cell.pk] = register
+        self.save(Member, members)
+        for status in statuses:
+            status.member_id = status.member.pk
+        self.save(MemberStatus, statuses)
+        return registers
+
+    def roll_call(self, session):
+        """The session's marks from the cell's register (compact: a status and reason index per member), and its counts."""
+        register = self.registers.get(session.unit.pk)
+        if not register:
+            return
+        marks, counts = [], dict.fromkeys(AttendanceStatus.values, 0)
+        for _member, exempt, leave in register:
+            if exempt:
+                status = AttendanceStatus.EXEMPT
+            else:
+                roll = self.rng.random()
+                if roll < leave:
+                    status = AttendanceStatus.EXCUSED
+                elif roll < leave + 0.01:
+                    status = AttendanceStatus.UNEXCUSED
+                else:
+                    status = AttendanceStatus.PRESENT
+            counts[status] += 1
+            marks.append((status, self.rng.randrange(len(LEAVE_REASONS))))
+        session.marks = marks
+        session.attended = counts[AttendanceStatus.PRESENT]
+        session.expected = len(register) - counts[AttendanceStatus.EXEMPT]
+        session.absent_excused = counts[AttendanceStatus.EXCUSED]
+        session.absent_unexcused = counts[AttendanceStatus.UNEXCUSED]
+
+    def meeting(self, session, combined=False):
+        """A regular meeting under the 2025 rules: its times, documents, resolution (HD 42)."""
+        start = self.rng.choice([datetime.time(7, 30), datetime.time(8, 0), datetime.time(14, 0)])
+        minimum = 120 if combined else 90
+        minutes = max(45, int(self.rng.gauss(minimum + 15, 15)))
+        end = datetime.datetime.combine(session.date, start) + datetime.timedelta(minutes=minutes)
+        session.starts_at, session.ends_at = start, end.time()
+        session.also_thematic = combined
+        roll = self.rng.random()
+        if roll < 0.85:
+            session.documents_posted_on = session.date - datetime.timedelta(days=self.rng.randint(1, 3))
+        elif roll < 0.95:
+            session.documents_posted_on = session.date  # the same day: late
+        roll = self.rng.random()
+        if roll < 0.8:
+            session.resolution_published_on = session.date + datetime.timedelta(days=self.rng.randint(0, 2))
+        elif roll < 0.92:
+            session.resolution_published_on = session.date + datetime.timedelta(days=self.rng.randint(3, 6))
+        if session.resolution_published_on and session.resolution_published_on > self.until:
+            session.resolution_published_on = None
+        session.derive_meeting_flags()
+
+    def meeting_records(self, meetings):
+        """
+        The tasks each regular meeting assigned, most reviewed at the cell's next one, and
+        the points the cell gave itself (seven in ten meetings assessed); then the scores.
+        """
+        tasks, scores, cells = [], [], set()
+        by_cell = {}
+        for meeting in meetings:
+            by_cell.setdefault(meeting.unit.pk, []).append(meeting)
+        for cell, held in by_cell.items():
+            cells.add(cell)
+            held.sort(key=lambda meeting: meeting.date)
+            for at, meeting in enumerate(held):
+                following = held[at + 1] if at + 1 < len(held) else None
+                for n in range(self.rng.randint(1, 3)):
+                    due = meeting.date + datetime.timedelta(days=self.rng.randint(10, 30))
+                    reviewed = following if following is not None and self.rng.random() < 0.85 else None
+                    tasks.append(
+                        MeetingTask(
+                            session=meeting,
+                            description=TASKS[(at + n) % len(TASKS)],
+                            assignee=self.rng.choice(["Chi ủy", "Bí thư chi bộ", "Tổ đảng", self.person()]),
+                            due_on=due,
+                            result="Đã hoàn thành" if reviewed else "",
+                            reviewed_at=reviewed,
+                        )
+                    )
+                if self.rng.random() < 0.7:
+                    for item in rules.QUALITY_ITEMS:
+                        if not item.computed:
+                            points = item.points - self.rng.choice([0, 0, 0, 1, 1, 2, 3, 5])
+                            scores.append(MeetingScore(session=meeting, item=item.key, points=max(0, points)))
+        self.save(MeetingTask, tasks)
+        self.save(MeetingScore, scores)
+        return sorted(cells)
+
+    def attendance(self, sessions):
+        """Each roll call's rows, written a batch at a time (millions at a province)."""
+        reasons = LEAVE_REASONS
+        rows, total = [], 0
+        for session in sessions:
+            marks = getattr(session, "marks", None)
+            if not marks:
+                continue
+            for (member, _exempt, _leave), (status, reason) in zip(
+                self.registers[session.unit.pk], marks, strict=True
+            ):
+                rows.append(
+                    Attendance(
+                        session_id=session.pk,
+                        member_id=member.pk,
+                        status=status,
+                        reason=reasons[reason] if status == AttendanceStatus.EXCUSED else "",
+                    )
+                )
+            if len(rows) >= 20000:
+                Attendance.objects.bulk_create(rows, batch_size=5000)
+                total += len(rows)
+                rows = []
+        Attendance.objects.bulk_create(rows, batch_size=5000)
+        self.counts[Attendance] = total + len(rows)
+
     def officials(self, units):
         """A secretary for each unit, and an agency title for each committee's secretary."""
         officials, positions = [], []
@@ -328,29 +513,36 @@ class DemoBuilder:
             reliability = self.rng.choice([0.98, 0.95, 0.92, 0.9, 0.85, 0.75, 0.6])
             studies_first_monday = self.rng.random() < 0.6
             chair = secretaries[cell.pk]
+            combines = self.rng.random() < 0.4  # holds the thematic meeting with the regular one
             for year, month in months_until(self.first_year, self.until):
                 expected = members[cell.pk, year]
+                combined = False
                 if self.rng.random() < reliability:
                     day = datetime.date(year, month, self.rng.randint(20, 28))
-                    rows.append(
-                        self.session(
-                            cell,
-                            StudySession.Kind.MONTHLY,
-                            day,
-                            f"Sinh hoạt chi bộ định kỳ tháng {month}/{year}",
-                            expected,
-                            chair,
-                            has_self_criticism=self.rng.random() < 0.9,
-                            reviews_study=self.rng.random() < 0.85,
-                        )
+                    session = self.session(
+                        cell,
+                        StudySession.Kind.MONTHLY,
+                        day,
+                        f"Sinh hoạt chi bộ định kỳ tháng {month}/{year}",
+                        expected,
+                        chair,
+                        has_self_criticism=self.rng.random() < 0.9,
+                        reviews_study=self.rng.random() < 0.85,
                     )
+                    if day >= RULES_2025:
+                        combined = combines and month % 3 == 0
+                        self.meeting(session, combined)
+                        if combined:
+                            session.theme = themes[year, month // 3]
+                            session.topic += f" kết hợp sinh hoạt chuyên đề quý {month // 3}/{year}"
+                    rows.append(session)
                 if studies_first_monday and self.rng.random() < reliability:
                     day = first_monday(year, month)
                     story = FIRST_MONDAY_STORIES[(year * 12 + month) % len(FIRST_MONDAY_STORIES)]
                     rows.append(
                         self.session(cell, StudySession.Kind.FIRST_MONDAY, day, story, expected, chair)
                     )
-                if month % 3 == 0 and self.rng.random() < reliability:
+                if month % 3 == 0 and not combined and self.rng.random() < reliability:
                     theme = themes[year, month // 3]
                     day = datetime.date(year, month - self.rng.randint(0, 2), self.rng.randint(5, 25))
                     session = self.session(
@@ -371,8 +563,16 @@ class DemoBuilder:
                     )
                 )
         rows = [row for row in rows if row.date is None or row.date <= self.until]
+        for row in rows:
+            if row.attended is not None:
+                self.roll_call(row)
         self.save(StudySession, rows)
         self.declared_figures(cells, rows)
+        self.attendance(rows)
+        meetings = [
+            row for row in rows if row.kind == StudySession.Kind.MONTHLY and row.starts_at is not None
+        ]
+        self.scored_cells = self.meeting_records(meetings)
 
     def session(self, unit, kind, day, topic, expected, chair, **flags):
         quarter = Quarter.of(day)

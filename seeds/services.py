@@ -9,12 +9,15 @@ from activities.models import (
     Exemplar,
     Initiative,
     InitiativeEvaluation,
+    MeetingScore,
+    MeetingTask,
     Outreach,
     ServiceFigure,
     Source,
     StudySession,
     Theme,
 )
+from members.models import Attendance, Member, MemberStatus
 from seeds import article
 from seeds.demo import DEMO_SOURCE, DemoBuilder, DemoSize
 from units.models import MemberCount, Official, Position, Unit
@@ -169,10 +172,20 @@ def demo_generate(*, size: DemoSize) -> dict:
     return {Source: 1, **counts}
 
 
+# The parts of demo rows that have no source of their own: deleted with the row they
+# belong to (found through `through`), before it.
+DEMO_PARTS = [
+    (Attendance, "session__source"),
+    (MeetingTask, "session__source"),
+    (MeetingScore, "session__source"),
+    (MemberStatus, "member__source"),
+]
+
 # Every kind of row the demo generator writes, units last.
 DEMO_MODELS = [
     InitiativeEvaluation,
     StudySession,
+    Member,
     DeclaredFigure,
     ServiceFigure,
     Outreach,
@@ -201,6 +214,8 @@ def _real_rows_using_demo(source):
             model = relation.related_model
             if hasattr(model, "instance_type"):
                 continue  # a history table: it keeps its rows, and has no constraint
+            if any(model is part for part, _through in DEMO_PARTS):
+                continue  # a part of a demo row, deleted with it
             rows = model._default_manager.filter(**{f"{relation.field.name}__in": demo})
             if any(field.name == "source" for field in model._meta.fields):
                 rows = rows.exclude(source=source)
@@ -225,6 +240,8 @@ def demo_purge() -> dict:
     if in_use:
         raise DemoInUse(in_use)
     counts = {}
+    for model, through in DEMO_PARTS:
+        counts[model] = model._default_manager.filter(**{through: source})._raw_delete(using="default")
     for model in DEMO_MODELS:
         counts[model] = model._default_manager.filter(source=source)._raw_delete(using="default")
     Source.objects.filter(pk=source.pk)._raw_delete(using="default")

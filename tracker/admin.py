@@ -487,7 +487,7 @@ TASK_GROUPS = [
             "activities.exemplar",
         ],
     ),
-    ("members", _("Party members"), ["members.member"]),
+    ("members", _("Party members"), ["members.member", "members.attendance"]),
     ("figures", _("Figures"), ["activities.declaredfigure", "activities.servicefigure", "units.membercount"]),
     (
         "reference",

@@ -68,10 +68,11 @@ UNIT_EDITOR_MODELS = [
     ("activities", "meetingscore"),
     ("members", "member"),
     ("members", "memberstatus"),
+    ("members", "attendance"),
 ]
 # Personal data leaves the tracker only with a permission of its own: a bloc
 # administrator has it and may give it to a user (the user admin's permissions).
-OWN_EXPORT_PERMISSIONS = [("members", "export_member")]
+OWN_EXPORT_PERMISSIONS = [("members", "export_member"), ("members", "export_attendance")]
 
 
 def role_groups_sync() -> dict:

@@ -48,6 +48,9 @@ def test_the_bloc_page_has_a_row_per_unit_under_it_with_the_figures_of_the_overv
         "5/6 1/2 đơn vị đạt chậm",
         "3/6 1/2 đơn vị đạt chậm",
         "90,00%",
+        "—",
+        "0 / 0 / 0",
+        "—",
         "0 / 1 / 0 / 0",
         "1",
         "0",
@@ -57,11 +60,25 @@ def test_the_bloc_page_has_a_row_per_unit_under_it_with_the_figures_of_the_overv
         "6/6 2/2 đơn vị đạt",
         "5/6 1/2 đơn vị đạt chậm",
         "100,00%",
+        "—",
+        "0 / 0 / 0",
+        "—",
         "0 / 0 / 1 / 0",
         "0",
         "1",
     ]
-    assert cells_of_row(body, "BDV") == ["1/1", "3/3", "3/3", "90,00%", "0 / 0 / 0 / 0", "1", "0"]
+    assert cells_of_row(body, "BDV") == [
+        "1/1",
+        "3/3",
+        "3/3",
+        "90,00%",
+        "—",
+        "0 / 0 / 0",
+        "—",
+        "0 / 0 / 0 / 0",
+        "1",
+        "0",
+    ]
     assert "Đảng bộ Sở Tư pháp (3 đơn vị)" in text_of(body)
     assert '<a href="/units/STP/2024/q1/">Đảng bộ Sở Tư pháp</a>' in body
     # The same cells as the overview's row of each unit (after its thematic date).

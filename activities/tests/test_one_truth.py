@@ -84,7 +84,7 @@ def test_every_page_download_and_document_agrees_on_a_cell_behind(client, novemb
     overview = client.get("/reports/2026/q4/").content.decode()
     assert (
         overview_row(overview, "STP-TT")
-        == "Chi bộ TT STP — 0/1 1/3 thiếu tháng 10 chậm 0/3 thiếu tháng 10 chậm — 0 / 0 / 0 / 0 0 0"
+        == "Chi bộ TT STP — 0/1 1/3 thiếu tháng 10 chậm 0/3 thiếu tháng 10 chậm — — 0 / 0 / 0 — 0 / 0 / 0 / 0 0 0"
     )
     assert overview_row(overview, "STP-VP").startswith("Chi bộ VP STP 15/10/2026 1/1 2/3 2/3 —")
     assert "1/2 đơn vị đạt" in overview_row(overview, "STP")

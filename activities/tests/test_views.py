@@ -138,9 +138,9 @@ def test_quarter_report_xlsx_prints_on_a4_landscape_with_a_filter_on_its_header(
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet.print_title_rows == "$2:$2"
     width = len(sheet[2])
-    assert width == 21
+    assert width == 29
     # the header and the eight units (the completeness line too; not the totals)
-    assert sheet.auto_filter.ref == "A2:U11"
+    assert sheet.auto_filter.ref == "A2:AC11"
     assert {cell.alignment.wrap_text for cell in sheet[2]} == {True}
     # A long header wraps over lines the row is tall enough for, in a column as wide as its numbers.
     assert sheet.column_dimensions["E"].width == 20

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, F
+from django.db.models import Count, F, Q, Sum
 
 from activities.models import (
     DeclaredFigure,
@@ -217,3 +217,76 @@ def test_purge_leaves_the_history_of_real_rows(demo):
     before = U.history.count()
     demo_purge()
     assert U.history.count() == before
+
+
+@pytest.fixture
+def meetings_demo(db):
+    """A small bloc up to the end of 2025: its last two quarters follow the 2025 rules."""
+    seed_article()
+    demo_generate(
+        size=DemoSize(committees=2, cells_per_committee=5, years=1, seed=1, until=datetime.date(2025, 12, 31))
+    )
+
+
+def test_the_registers_roll_calls_and_figures_agree(meetings_demo):
+    from members.models import Attendance, Member
+
+    sessions = StudySession.objects.filter(unit__code__startswith="DEMO-", attended__isnull=False)
+    marks = {
+        row["session"]: row
+        for row in Attendance.objects.values("session").annotate(
+            rows=Count("pk"),
+            present=Count("pk", filter=Q(status="present")),
+            called=Count("pk", filter=~Q(status="exempt")),
+            excused=Count("pk", filter=Q(status="excused")),
+            unexcused=Count("pk", filter=Q(status="unexcused")),
+        )
+    }
+    registers = dict(Member.objects.values("unit").annotate(n=Count("pk")).values_list("unit", "n"))
+    called = [s for s in sessions if s.pk in marks]
+
+    # Every session of a cell with a register has its roll call, a row per member, and its figures from it.
+    assert called and all(s.unit_id in registers for s in called)
+    assert [s for s in sessions if s.unit_id in registers and s.pk not in marks] == []
+    assert {s.pk: marks[s.pk]["rows"] for s in called} == {s.pk: registers[s.unit_id] for s in called}
+    assert {s.pk: (s.attended, s.expected, s.absent_excused, s.absent_unexcused) for s in called} == {
+        s.pk: (m["present"], m["called"], m["excused"], m["unexcused"]) for s in called for m in [marks[s.pk]]
+    }
+    # A leave always has its reason.
+    assert Attendance.objects.filter(status="excused", reason="").count() == 0
+
+
+def test_the_meetings_since_the_2025_rules_fill_every_new_column(meetings_demo, capsys):
+    from activities.models import MeetingScore, MeetingTask, SessionTally
+
+    totals = SessionTally.objects.filter(year=2025, quarter__in=[3, 4]).aggregate(
+        roll=Sum("roll_expected"),
+        short=Sum("short_meetings"),
+        late=Sum("late_documents"),
+        graded=Sum("grade_good") + Sum("grade_fair") + Sum("grade_average") + Sum("grade_poor"),
+    )
+    before_rules = StudySession.objects.filter(date__lt=datetime.date(2025, 7, 23))
+
+    assert all(value > 0 for value in totals.values()), totals
+    assert before_rules.filter(starts_at__isnull=False).count() == 0
+    assert MeetingTask.objects.filter(session__date__lt=datetime.date(2025, 7, 23)).count() == 0
+    assert MeetingScore.objects.exists()
+    # What was stored is what the rules give: counting and scoring again change nothing.
+    call_command("recount_sessions")
+    call_command("rescore_meetings")
+    out = capsys.readouterr().out
+    assert "; 0 khác với số đã lưu." in out
+    assert (
+        "Đã tính lại các buổi họp: 0 buổi đổi đánh giá thời lượng hoặc đăng tài liệu, 0 buổi đổi điểm" in out
+    )
+
+
+def test_purge_removes_the_registers_and_roll_calls_too(meetings_demo):
+    from activities.models import MeetingScore, MeetingTask
+    from members.models import Attendance, Member, MemberStatus
+
+    demo_purge()
+
+    assert [
+        model.objects.count() for model in (Member, MemberStatus, Attendance, MeetingTask, MeetingScore)
+    ] == [0, 0, 0, 0, 0]

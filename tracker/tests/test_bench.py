@@ -30,6 +30,11 @@ ROOT = Path(__file__).resolve().parents[2]
             "sqlite, 11 units",
         ),
         (
+            "bench.rollcall",
+            ["--committees", "2", "--cells", "2", "--years", "1", "--repeat", "1"],
+            "sqlite, 11 units",
+        ),
+        (
             "bench.exports",
             ["--committees", "2", "--cells", "2", "--years", "1", "--repeat", "1", "--writers"],
             "sqlite, 11 units",
@@ -66,11 +71,14 @@ def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):
         assert "peak memory, refusing an XLSX of 31 rows" in result.stdout, result.stdout
         assert "admin import of 20 sessions over HTTP, upload + preview" in result.stdout, result.stdout
         assert "memory of the process importing 20 rows (preview and confirm)" in result.stdout, result.stdout
+        assert "staff session form, roll call of 40 members (HTTP POST)" in result.stdout, result.stdout
+    if module == "bench.rollcall":
+        assert "queries of a save: 35 with 10 members, 35 with 40 (holds)" in result.stdout, result.stdout
     if module == "bench.adminlists":
         assert "admin session list, first page (bloc)" in result.stdout, result.stdout
         assert "admin session list, search “so hoa” (a third of the rows) (committee editor)" in result.stdout
     if module == "bench.exports":
-        assert "XLSX writer alone, 82 rows read beforehand: by hand (xlsx_writer.py)" in result.stdout, (
+        assert "XLSX writer alone, 80 rows read beforehand: by hand (xlsx_writer.py)" in result.stdout, (
             result.stdout
         )
     if module == "bench.load":

@@ -114,6 +114,7 @@ CHECKS = {
     "session_times_ordered": ("session", {"starts_at": "09:00:00", "ends_at": "08:00:00"}),
     "session_combined_is_monthly": ("session", {"also_thematic": True}),
     "session_resolution_after_meeting": ("session", {"resolution_published_on": datetime.date(2024, 2, 4)}),
+    "session_score_graded": ("session", {"score": 64}),
     "initiative_group_valid": ("initiative", {"group": "sports"}),
     "initiative_status_valid": ("initiative", {"status": "abandoned"}),
     "initiative_title_not_blank": ("initiative", {"title": ""}),

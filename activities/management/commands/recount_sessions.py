@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from activities import tally
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         translation.activate(settings.LANGUAGE_CODE)
-        columns = ["unit_id", "year", "quarter", *tally.counted_columns(SessionKind.values)]
+        columns = ["unit_id", "year", "quarter", *tally.counted_columns(SessionKind.values, meetings=True)]
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 # Sessions written meanwhile wait for the recount (reads go on).
@@ -31,7 +32,9 @@ class Command(BaseCommand):
                     cursor.execute(f"LOCK TABLE {tally.SESSION} IN SHARE MODE")
             before = stored(columns)
             with connection.cursor() as cursor:
-                for statement in tally.fill_sql(connection.vendor, SessionKind.values):
+                for statement in tally.fill_sql(
+                    connection.vendor, SessionKind.values, combined=True, meetings=True
+                ):
                     cursor.execute(statement)
             after = stored(columns)
         self.stdout.write(
@@ -40,8 +43,12 @@ class Command(BaseCommand):
                     "Counted again: %(quarters)s quarters of units; %(differed)s differed from the stored counts."
                 )
                 % {
-                    "quarters": f"{len(after):,}",
-                    "differed": f"{sum(before.get(key) != row for key, row in after.items()) + len(before.keys() - after.keys()):,}",
+                    "quarters": number_format(len(after), force_grouping=True),
+                    "differed": number_format(
+                        sum(before.get(key) != row for key, row in after.items())
+                        + len(before.keys() - after.keys()),
+                        force_grouping=True,
+                    ),
                 }
             )
         )
