@@ -65,4 +65,6 @@ def populate(tree, copies):
         af.make_exemplar(unit, official=official)
         af.make_service_figure(unit, agency=f"Cơ quan {n}")
         af.make_declared_figure(unit, period_end=datetime.date(2024, 3, 1) + datetime.timedelta(days=n))
-        mf.make_member_status(mf.make_member(unit, official=official, source=source))
+        member = mf.make_member(unit, official=official, source=source)
+        mf.make_member_status(member)
+        mf.make_attendance(session, member, status="excused", reason=f"Công tác {n}")

@@ -4,9 +4,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from activities import rules
+from activities.forms import AdoptedMinutesMixin, change_reason_field
 from members.scoring import rescore
 from tracker.admin import (
     EMPTY_CHOICE,
+    AdminForm,
     BaseAdmin,
     QuarterFilter,
     ScopedInline,
@@ -101,9 +103,34 @@ class MeetingScoreInline(ScopedInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class StudySessionAdminForm(AdoptedMinutesMixin, AdminForm):
+    change_reason = change_reason_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.minutes_locked:
+            del self.fields["change_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_adopted_minutes()
+        return cleaned
+
+
 @admin.register(StudySession)
 class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
+    form = StudySessionAdminForm
     inlines = [MeetingTaskInline, MeetingScoreInline]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.minutes_adopted_on:
+            return fieldsets
+        # Adopted minutes: their change says why (AdoptedMinutesMixin).
+        return [
+            *fieldsets[:-1],
+            (None, {"fields": ["minutes", "minutes_adopted_on", "change_reason", "source"]}),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), "quality"]
@@ -168,7 +195,7 @@ class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
                 ),
             },
         ),
-        (None, {"fields": ["minutes", "source"]}),
+        (None, {"fields": ["minutes", "minutes_adopted_on", "source"]}),
     ]
 
     @admin.display(description=_("date or quarter"), ordering="date")

@@ -14,7 +14,47 @@ from tracker.widgets import DateInput, PlainSelect
 from units.models import Official, Unit
 
 
-class SessionForm(DuplicateLinksMixin, VersionedForm):
+class AdoptedMinutesMixin:
+    """
+    Minutes the cell has adopted are locked: changing them, or the day they were adopted,
+    needs a reason, which the audit history keeps beside the change (Hướng dẫn
+    42-HD/BTCTW: the minutes are adopted at the end of the meeting).
+    """
+
+    LOCKED = ("minutes", "minutes_adopted_on")
+
+    @property
+    def minutes_locked(self):
+        return bool(self.instance.pk and self.instance.minutes_adopted_on)
+
+    def clean_adopted_minutes(self):
+        """In clean(): the instance still holds what is stored."""
+        changed = [name for name in self.LOCKED if name in self.changed_data and name not in self.errors]
+        if not self.minutes_locked or not changed or "change_reason" in self.errors:
+            return  # nothing locked changes, or what the user typed is wrong already
+        reason = (self.cleaned_data.get("change_reason") or "").strip()
+        if not reason:
+            self.add_error(
+                "change_reason",
+                _("The minutes were adopted on %(day)s: say why they change.")
+                % {"day": self.instance.minutes_adopted_on.strftime("%d/%m/%Y")},
+            )
+            return
+        self.instance._change_reason = reason  # simple_history's reason of this change
+
+
+def change_reason_field():
+    field = forms.CharField(
+        label=_("Why the adopted minutes change"),
+        max_length=100,
+        required=False,
+        help_text=_("Needed only to change minutes already adopted; kept in the history."),
+    )
+    refuse_controls(field)
+    return field
+
+
+class SessionForm(AdoptedMinutesMixin, DuplicateLinksMixin, VersionedForm):
     """
     Log or correct a session: units and chairs limited to the user's subtree; a
     correction of a session someone else saved meanwhile is refused; a session the
@@ -38,6 +78,7 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
             "has_self_criticism",
             "reviews_study",
             "minutes",
+            "minutes_adopted_on",
             "version",
         ]
         widgets = {
@@ -45,6 +86,7 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
             "theme": PlainSelect,
             "chair": PlainSelect,
             "date": DateInput(attrs={"autocomplete": "off"}),
+            "minutes_adopted_on": DateInput(attrs={"autocomplete": "off"}),
             "minutes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -62,10 +104,13 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
     not_duplicate = forms.BooleanField(
         label=_("Save anyway: this is not a duplicate session"), label_suffix="", required=False
     )
+    change_reason = change_reason_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not self.minutes_locked:
+            del self.fields["change_reason"]
         self.fields["unit"].queryset = Unit.objects.visible_to(user).active().order_by("path")
         self.fields["chair"].queryset = Official.objects.visible_to(user).order_by("full_name")
         self.fields["theme"].queryset = Theme.objects.visible_to(user).order_by("-year", "-quarter", "title")
@@ -118,6 +163,7 @@ class SessionForm(DuplicateLinksMixin, VersionedForm):
             # A thematic session's topic is its theme unless the unit names it otherwise.
             cleaned["topic"] = theme.title
         self.check_duplicates(cleaned)
+        self.clean_adopted_minutes()
         return cleaned
 
     def _post_clean(self):

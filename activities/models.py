@@ -297,6 +297,15 @@ class StudySession(Versioned):
     has_self_criticism = models.BooleanField(_("self-criticism and criticism"), default=False)
     reviews_study = models.BooleanField(_("reviewed study-and-follow"), default=False)
     minutes = NFCTextField(_("minutes"), blank=True)
+    minutes_adopted_on = models.DateField(
+        _("minutes adopted on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the cell adopted the minutes. From then on, changing them needs a reason, "
+            "kept in the history."
+        ),
+    )
     # The meeting itself (Chỉ thị 50-CT/TW, Hướng dẫn 42-HD/BTCTW; activities/rules.py).
     starts_at = models.TimeField(_("started at"), null=True, blank=True)
     ends_at = models.TimeField(_("ended at"), null=True, blank=True)
@@ -409,6 +418,16 @@ class StudySession(Versioned):
                 name="session_resolution_after_meeting",
                 field="resolution_published_on",
                 message=_("The resolution cannot be published before the meeting."),
+            ),
+            Check(
+                condition=models.Q(minutes_adopted_on__isnull=True)
+                | (
+                    ~models.Q(minutes="")
+                    & (models.Q(date__isnull=True) | models.Q(minutes_adopted_on__gte=models.F("date")))
+                ),
+                name="session_minutes_adopted_after_meeting",
+                field="minutes_adopted_on",
+                message=_("Minutes are adopted once written, on or after the day of the meeting."),
             ),
             Check(
                 condition=models.Q(score__isnull=True, grade="")

@@ -193,6 +193,23 @@ class StudySessionResource(TrackerResource):
                 self.stored_occasions[key].append(session)
         return {self.key_of(session): session for session in sessions}
 
+    def import_instance(self, instance, row, **kwargs):
+        adopted, before = (instance.minutes_adopted_on, instance.minutes) if instance.pk else (None, None)
+        super().import_instance(instance, row, **kwargs)
+        if adopted and instance.minutes != before:
+            # Adopted minutes change only with a reason, in the admin (activities.forms.AdoptedMinutesMixin).
+            raise ValidationError(
+                {
+                    "minutes": [
+                        _(
+                            "The minutes were adopted on %(day)s: change them on the session's page, "
+                            "with the reason."
+                        )
+                        % {"day": adopted.strftime("%d/%m/%Y")}
+                    ]
+                }
+            )
+
     def after_import_row(self, row, row_result, **kwargs):
         super().after_import_row(row, row_result, **kwargs)
         if row_result.import_type != row_result.IMPORT_TYPE_NEW:

@@ -153,7 +153,9 @@ def create_sql(vendor, kinds, combined=False, meetings=False):
         # takes a fresh one), and dropped when it has no sessions left. Each reaches
         # the tally by its unique index (enable_seqscan off, for this function only):
         # the planner knows nothing of a transition table's size, and scanning the
-        # whole tally for every statement of a bulk load made it quadratic.
+        # whole tally for every statement of a bulk load made it quadratic. JIT is off
+        # for them too: disabling scans inflates the plans' costs past jit_above_cost,
+        # and a session with JIT on (psql, a DBA's script) paid ~150 ms a statement.
         insert = (
             f"""INSERT INTO {TALLY} (unit_id, year, quarter, {columns})
         SELECT DISTINCT unit_id, year, quarter, {zeros(kinds, meetings)} FROM ({added}) k
@@ -164,7 +166,7 @@ def create_sql(vendor, kinds, combined=False, meetings=False):
         )
         touched = f"SELECT DISTINCT unit_id, year, quarter FROM ({keys}) touched"
         statements.append(f"""
-CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql VOLATILE SET enable_seqscan = off AS $$
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql VOLATILE SET enable_seqscan = off SET jit = off AS $$
 BEGIN
     {insert}
     PERFORM 1 FROM {TALLY} t

@@ -22,8 +22,9 @@ from activities.forms import SessionForm
 from activities.models import StudySession
 from activities.overview import SORT_KEYS, Filters, behind_below, selected_rows, shown_rows
 from members.forms import AttendanceForm
+from members.models import MEETING_UNITS
 from members.scoring import absent_on_leave_in, rescore
-from members.services import attendance_of, attendance_record, members_to_call
+from members.services import attendance_of, attendance_record, member_count_check, members_to_call
 from tracker.db_router import reads_replica
 from tracker.periods import Quarter
 from tracker.text import unit_slug
@@ -267,6 +268,14 @@ def unit_quarter(request, code, year, quarter):
             else absent_on_leave_in(unit, min(quarter.end, timezone.localdate())),
             "streak": rules.ABSENCE_STREAK,
             "meeting_rules": rules.MEETING_RULES,
+            # The registers against the declared count: not on the bloc's page (a province's members).
+            "member_count": None
+            if by_unit
+            else member_count_check(
+                unit,
+                min(quarter.end, timezone.localdate()),
+                sum(row.unit.kind in MEETING_UNITS and row.unit.is_active for row in page.overview.rows),
+            ),
             "columns": [
                 {**column, "tally": page.row.total.tallies[column["kind"]]}
                 for column in report_columns(page.overview)

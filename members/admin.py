@@ -4,7 +4,7 @@ from tracker.admin import BaseAdmin, ScopedInline, UnitSubtreeFilter
 from tracker.imports.admin import TrackerImportExportMixin
 
 from .models import Attendance, Member, MemberStatus
-from .resources import AttendanceResource, MemberResource
+from .resources import AttendanceResource, MemberResource, recount_attendance
 
 
 class MemberStatusInline(ScopedInline):
@@ -38,8 +38,9 @@ class MemberAdmin(TrackerImportExportMixin, BaseAdmin):
 @admin.register(Attendance)
 class AttendanceAdmin(TrackerImportExportMixin, BaseAdmin):
     """
-    The roll calls, a row a member and meeting: read, imported and exported here; taken
-    on the session's form (the phone), which counts the session's figures from them.
+    The roll calls, a row a member and meeting: read, imported, exported and (a row
+    entered by mistake) deleted here; taken on the session's form (the phone). The
+    meeting's figures are counted again from its rows after any of these.
     """
 
     resource_classes = [AttendanceResource]
@@ -55,5 +56,11 @@ class AttendanceAdmin(TrackerImportExportMixin, BaseAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        recount_attendance([obj.session_id])  # the meeting's figures follow its roll call
+
+    def delete_queryset(self, request, queryset):
+        sessions = set(queryset.values_list("session_id", flat=True))
+        super().delete_queryset(request, queryset)
+        recount_attendance(sessions)

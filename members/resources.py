@@ -99,6 +99,9 @@ class MemberWidget(widgets.Widget):
 
 
 class MemberField(fields.Field):
+    def get_value(self, instance):
+        return instance.member.card_number
+
     def export_column(self):
         return Column(self.column_name, ("member__card_number",), convert=blank_if_none)
 
@@ -141,6 +144,9 @@ class SessionField(fields.Field):
                 % {"cell": unit.code, "count": len(matching), "date": day.strftime("%d/%m/%Y")}
             )
         return matching[0]
+
+    def get_value(self, instance):
+        return instance.session.date
 
     def export_column(self):
         return Column(self.column_name, ("session__date",), Kind.DATE)
@@ -222,6 +228,16 @@ class AttendanceResource(TrackerResource):
             self.sessions[(session.unit_id, session.date)].append(session)
         stored = Attendance.objects.filter(session__in=[s for found in self.sessions.values() for s in found])
         return {self.key_of(attendance): attendance for attendance in stored}
+
+    # The meeting's columns, as the streamed export writes them (export_lookups).
+    def dehydrate_unit(self, attendance):
+        return attendance.session.unit.code
+
+    def dehydrate_kind(self, attendance):
+        return self.fields["kind"].widget.render(attendance.session.kind)
+
+    def dehydrate_topic(self, attendance):
+        return attendance.session.topic
 
     def import_instance(self, instance, row, **kwargs):
         # The cell's code finds the meeting: a wrong code is said beside it, not beside the date.

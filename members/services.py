@@ -1,13 +1,17 @@
 """Writes that span members and sessions."""
 
+import datetime
 from collections import Counter
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from activities.models import StudySession
+from units.models import MemberCount
 
 from .models import LEAVE_REASON_MESSAGE, Attendance, AttendanceStatus, Member
 from .scoring import rescore
@@ -78,3 +82,45 @@ def attendance_of(session: StudySession):
             "member_id", "status", "reason"
         )
     }
+
+
+@dataclass(frozen=True)
+class MemberCountCheck:
+    """
+    A unit's members as its cells' registers count them on a day, beside the count it
+    declared for that year (units.MemberCount): reconciled like the declared figures.
+    """
+
+    day: datetime.date
+    on_register: int  # members on the registers of the subtree's cells on `day`
+    cells_with_register: int
+    cells: int  # active cells in the subtree
+    declared: int | None
+
+    @property
+    def complete(self):
+        """Whether every cell keeps a register: only then does the register give the unit's count."""
+        return bool(self.cells) and self.cells_with_register >= self.cells
+
+    @property
+    def difference(self):
+        if self.declared is None or not self.complete:
+            return None
+        return self.on_register - self.declared
+
+
+def member_count_check(unit, day, cells):
+    """The MemberCountCheck of `unit`'s subtree on `day`, whose active cells number `cells` (two queries)."""
+    counts = (
+        Member.objects.for_subtree(unit)
+        .on_register(day)
+        .aggregate(members=Count("pk"), cells=Count("unit", distinct=True))
+    )
+    declared = MemberCount.objects.filter(unit=unit, year=day.year).values_list("members", flat=True).first()
+    return MemberCountCheck(
+        day=day,
+        on_register=counts["members"],
+        cells_with_register=counts["cells"],
+        cells=cells,
+        declared=declared,
+    )

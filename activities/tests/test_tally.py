@@ -219,3 +219,19 @@ def test_recount_sessions_counts_again_and_says_what_differed(cells):
 
     assert out.getvalue() == "Đã đếm lại: 2 quý của các đơn vị; 1 khác với số đã lưu.\n"
     assert stored_tally() == counted_from_sessions()
+
+
+@pytest.mark.django_db
+def test_on_postgresql_the_triggers_reach_the_tally_by_its_index_and_without_jit():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's triggers are SQL statements without settings")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, proconfig FROM pg_proc WHERE proname LIKE 'activities_sessiontally_%' ORDER BY proname"
+        )
+        functions = cursor.fetchall()
+
+    assert functions == [
+        (f"activities_sessiontally_{event}", ["enable_seqscan=off", "jit=off"])
+        for event in ("delete", "insert", "update")
+    ]

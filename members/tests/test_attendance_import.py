@@ -172,3 +172,13 @@ def test_exporting_roll_calls_needs_its_own_permission(client, cell, tree):
     refused = client.post(EXPORT_URL, {"format": CSV, "resource": "0", "export_items": []})
 
     assert (refused.status_code, bob.has_perm("members.import_attendance")) == (403, True)
+
+
+def test_a_roll_call_row_deleted_in_the_admin_recounts_its_meeting(client, cell):
+    client.force_login(cell["alice"])
+    row = Attendance.objects.get(member__full_name="Bình", session__topic="Tháng 1")
+
+    response = client.post(reverse("admin:members_attendance_delete", args=[row.pk]), {"post": "yes"})
+
+    # Three present of three called, the leave gone with its row.
+    assert (response.status_code, figures("Tháng 1")) == (302, (3, 3, 0, 0))

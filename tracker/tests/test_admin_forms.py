@@ -22,9 +22,15 @@ from units.models import Role, Unit, scope_of
 from units.services import UNIT_EDITOR_MODELS, user_grant
 from units.tests.factories import make_unit
 
-# django-axes' login logs are read-only lists; every other admin has forms.
+# django-axes' login logs and the roll calls (taken on the session's form, or imported)
+# are read-only lists; every other admin has forms.
+READ_ONLY_LISTS = {"members.attendance"}
 ADMINS = sorted(
-    (model for model in admin.site._registry if model._meta.app_label != "axes"),
+    (
+        model
+        for model in admin.site._registry
+        if model._meta.app_label != "axes" and model._meta.label_lower not in READ_ONLY_LISTS
+    ),
     key=lambda model: model._meta.label,
 )
 EDITOR_MODELS = [

@@ -1,6 +1,7 @@
 """The benchmarks still run (on tiny data; their numbers are read by people, not here)."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +74,9 @@ def test_benchmark_runs_on_tiny_data(tmp_path, module, args, expected):
         assert "memory of the process importing 20 rows (preview and confirm)" in result.stdout, result.stdout
         assert "staff session form, roll call of 40 members (HTTP POST)" in result.stdout, result.stdout
     if module == "bench.rollcall":
-        assert "queries of a save: 35 with 10 members, 35 with 40 (holds)" in result.stdout, result.stdout
+        assert re.search(r"queries of a save: (\d+) with 10 members, \1 with 40 \(holds\)", result.stdout), (
+            result.stdout
+        )
     if module == "bench.adminlists":
         assert "admin session list, first page (bloc)" in result.stdout, result.stdout
         assert "admin session list, search “so hoa” (a third of the rows) (committee editor)" in result.stdout

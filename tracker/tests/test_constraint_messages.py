@@ -24,8 +24,8 @@ CONSTRAINTS = {
     constraint.name: (model, constraint) for model in DOMAIN_MODELS for constraint in model._meta.constraints
 }
 # Conditions the Python check leaves to the database: a function it does not know
-# (Upper), and the unit's tree path, which no one types.
-LEFT_TO_THE_DATABASE = {"unit_code_upper", "unit_path_not_blank"}
+# (Upper), and what no one types: the unit's tree path, a meeting's score (derived).
+LEFT_TO_THE_DATABASE = {"unit_code_upper", "unit_path_not_blank", "session_score_graded"}
 
 # Rows that keep every constraint although a part of a condition is unknown (NULL)
 # or takes its other branch.

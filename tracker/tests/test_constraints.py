@@ -115,6 +115,10 @@ CHECKS = {
     "session_combined_is_monthly": ("session", {"also_thematic": True}),
     "session_resolution_after_meeting": ("session", {"resolution_published_on": datetime.date(2024, 2, 4)}),
     "session_score_graded": ("session", {"score": 64}),
+    "session_minutes_adopted_after_meeting": (
+        "session",
+        {"minutes": "Biên bản", "minutes_adopted_on": datetime.date(2024, 2, 4)},
+    ),
     "initiative_group_valid": ("initiative", {"group": "sports"}),
     "initiative_status_valid": ("initiative", {"status": "abandoned"}),
     "initiative_title_not_blank": ("initiative", {"title": ""}),

@@ -36,6 +36,7 @@ TEXT = {
     "ServiceFigure": ("agency", "Cơ quan"),
     "DeclaredFigure": ("note", "Ghi chú"),
     "Member": ("full_name", "Họ và tên"),
+    "Attendance": ("reason", "Lý do"),
 }
 
 

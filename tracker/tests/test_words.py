@@ -157,7 +157,7 @@ def test_cell_editor_index_is_grouped_by_task_without_reference_lists(client, al
                 "Gương người tốt, việc tốt",
             ],
         ),
-        ("Đảng viên", ["Đảng viên"]),
+        ("Đảng viên", ["Đảng viên", "Điểm danh"]),
         ("Số liệu", ["Số liệu báo cáo", "Kết quả giải quyết thủ tục hành chính", "Số đảng viên"]),
         ("Danh mục", ["Cán bộ", "Chức vụ"]),
     ]
