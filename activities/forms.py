@@ -77,6 +77,12 @@ class SessionForm(AdoptedMinutesMixin, DuplicateLinksMixin, VersionedForm):
             "expected",
             "has_self_criticism",
             "reviews_study",
+            # The meeting under the 2025 rules (activities/rules.py).
+            "starts_at",
+            "ends_at",
+            "also_thematic",
+            "documents_posted_on",
+            "resolution_published_on",
             "minutes",
             "minutes_adopted_on",
             "version",
@@ -87,6 +93,10 @@ class SessionForm(AdoptedMinutesMixin, DuplicateLinksMixin, VersionedForm):
             "chair": PlainSelect,
             "date": DateInput(attrs={"autocomplete": "off"}),
             "minutes_adopted_on": DateInput(attrs={"autocomplete": "off"}),
+            "documents_posted_on": DateInput(attrs={"autocomplete": "off"}),
+            "resolution_published_on": DateInput(attrs={"autocomplete": "off"}),
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "minutes": forms.Textarea(attrs={"rows": 3}),
         }
 

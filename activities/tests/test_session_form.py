@@ -335,3 +335,46 @@ def test_a_theme_of_another_year_is_refused_and_a_theme_of_the_year_fits_each_qu
     )
     assert response.status_code == 302
     assert StudySession.objects.get(unit=tree["STP-TT"], theme=whole_year).topic == "Chuyên đề năm 2024"
+
+
+def test_a_secretary_records_the_meeting_itself_on_the_staff_form(client, people, tree):
+    as_user(client, people, "alice")
+
+    response = client.post(
+        "/sessions/new/",
+        session_post(
+            tree["STP-TT"],
+            date="20/11/2026",
+            starts_at="07:30",
+            ends_at="09:10",  # 100 minutes, held with the thematic meeting: 120 owed
+            also_thematic="on",
+            documents_posted_on="20/11/2026",  # the same day: late
+            resolution_published_on="21/11/2026",
+        ),
+    )
+
+    session = StudySession.objects.get(unit=tree["STP-TT"], date=datetime.date(2026, 11, 20))
+    assert response.status_code == 302
+    assert (session.starts_at, session.ends_at, session.also_thematic) == (
+        datetime.time(7, 30),
+        datetime.time(9, 10),
+        True,
+    )
+    assert (session.is_short, session.documents_late, session.resolution_published_on) == (
+        True,
+        True,
+        datetime.date(2026, 11, 21),
+    )
+    page = client.get("/units/STP-TT/2026/q4/").content.decode()
+    assert 'chưa đủ thời gian tối thiểu</small><br><small class="behind">đăng tài liệu muộn</small>' in page
+
+
+def test_an_end_before_the_start_is_said_beside_the_end(client, people, tree):
+    as_user(client, people, "alice")
+
+    response = client.post("/sessions/new/", session_post(tree["STP-TT"], starts_at="09:00", ends_at="08:00"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "ends_at": ["Hãy ghi cả giờ bắt đầu và giờ kết thúc, giờ kết thúc sau giờ bắt đầu."]
+    }

@@ -14,6 +14,7 @@ from django import forms
 # vertical tab a paste from a word processor brings.
 CONTROL_VALUES = ["Sai\x00lệch", "Dòng\x0bmột"]
 DATE_VALUES = ["31/02/2024", "abc"]
+TIME_VALUES = ["25:61", "abc"]
 NUMBER_VALUES = ["abc", "-1", "9" * 30]
 CHOICE_VALUES = ["không-có", "5"]
 MISSING_ID = "987654"
@@ -98,6 +99,8 @@ def bad_values(field, other_ids=()):
         values += [("not a choice", value) for value in CHOICE_VALUES if value not in valid_choices(field)]
     elif isinstance(field, forms.DateField | forms.SplitDateTimeField | forms.DateTimeField):
         values += [("bad date", value) for value in DATE_VALUES]
+    elif isinstance(field, forms.TimeField):
+        values += [("bad time", value) for value in TIME_VALUES]
     elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
         values += [("bad number", value) for value in NUMBER_VALUES]
     elif isinstance(field, forms.URLField):
