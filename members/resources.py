@@ -274,8 +274,7 @@ class AttendanceResource(TrackerResource):
         super().after_import(dataset, result, **kwargs)
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
-        touched = {key[0] for key in self.existing} | self.touched
-        recount_attendance(touched)
+        recount_attendance(self.touched)  # the meetings of the rows saved
 
 
 def recount_attendance(session_ids):

@@ -28,21 +28,6 @@ def absent_at_each(meetings, streak):
     return Member.objects.filter(pk__in=absent)
 
 
-def absent_on_leave_streak(session, streak=None):
-    """Members absent with leave at each of the cell's last `streak` regular meetings, this one's included."""
-    streak = streak or rules.ABSENCE_STREAK
-    if session.date is None:
-        return Member.objects.none()
-    meetings = list(
-        StudySession.objects.filter(unit_id=session.unit_id, kind=SessionKind.MONTHLY, date__lte=session.date)
-        .order_by("-date", "-pk")
-        .values_list("pk", flat=True)[:streak]
-    )
-    if len(meetings) < streak or session.pk not in meetings:
-        return Member.objects.none()
-    return absent_at_each(meetings, streak).order_by("full_name")
-
-
 # What the scoring reads of a regular meeting.
 MEETING_COLUMNS = (
     "unit",

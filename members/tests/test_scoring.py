@@ -12,7 +12,7 @@ from activities import rules
 from activities.models import MeetingScore, MeetingTask, StudySession
 from activities.tests.factories import make_session
 from members.models import Attendance
-from members.scoring import absent_on_leave_streak, rescore, session_score
+from members.scoring import rescore, session_score
 from members.services import attendance_record
 from members.tests.factories import make_member, make_member_status
 
@@ -81,10 +81,6 @@ def test_the_hand_built_meeting_scores_64_and_is_graded_average(march):
         "closing": 5,  # published two days after
     }
     assert (card.total, card.grade) == (64, rules.AVERAGE)
-
-
-def test_the_member_on_leave_three_meetings_running_is_named(march):
-    assert [member.full_name for member in absent_on_leave_streak(march)] == ["Bình"]
 
 
 def test_the_rules_changed_in_one_place_change_the_score(march):
