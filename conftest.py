@@ -36,15 +36,19 @@ def populate(tree, copies):
     """`copies` rows of every kind of record, spread over the tree's units; callable again."""
     import datetime
 
+    from django.utils import timezone
+
     from activities.models import Outreach
     from activities.tests import factories as af
     from members.tests import factories as mf
+    from reporting.models import DeadlineRule, LockException, Submission
     from units.models import Official
     from units.tests import factories as uf
 
     cells = [tree["STP-VP"], tree["STP-TT"], tree["KBNN-1"], tree["KBNN-2"], tree["BDV"]]
     directive = None
     first = Official.objects.count()
+    now = timezone.now()
     for n in range(first, first + copies):
         unit = cells[n % len(cells)]
         uf.make_unit(tree["KBNN"] if n % 2 else tree["STP"])
@@ -68,3 +72,28 @@ def populate(tree, copies):
         member = mf.make_member(unit, official=official, source=source)
         mf.make_member_status(member)
         mf.make_attendance(session, member, status="excused", reason=f"Công tác {n}")
+        # The reporting cycle: a rule from a day far ahead (it locks nothing here), a report, a reopened period.
+        DeadlineRule.objects.create(
+            period_kind="quarter",
+            level=("cell", "committee", "bloc")[n % 3],
+            valid_from=datetime.date(2099, 1, 1) + datetime.timedelta(days=n),
+            deadline_days=5,
+            closing_days=30,
+        )
+        Submission.objects.create(
+            unit=unit,
+            period_kind="quarter",
+            year=2024 + n // 20,
+            number=n // len(cells) % 4 + 1,
+            status="submitted",
+            submitted_at=now,
+            first_submitted_at=now,
+        )
+        LockException.objects.create(
+            unit=unit,
+            period_kind="quarter",
+            year=2024 + n // 20,
+            number=n // len(cells) % 4 + 1,
+            reason=f"Bổ sung số liệu {n}",
+            until=datetime.date(2024, 5, 1),
+        )

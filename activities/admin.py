@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from activities import rules
 from activities.forms import AdoptedMinutesMixin, change_reason_field
 from members.scoring import rescore
+from reporting.admin import PeriodLockedAdminMixin
 from tracker.admin import (
     EMPTY_CHOICE,
     AdminForm,
@@ -118,7 +119,7 @@ class StudySessionAdminForm(AdoptedMinutesMixin, AdminForm):
 
 
 @admin.register(StudySession)
-class StudySessionAdmin(TrackerImportExportMixin, BaseAdmin):
+class StudySessionAdmin(PeriodLockedAdminMixin, TrackerImportExportMixin, BaseAdmin):
     form = StudySessionAdminForm
     inlines = [MeetingTaskInline, MeetingScoreInline]
 
@@ -227,7 +228,7 @@ class InitiativeAdmin(TrackerImportExportMixin, BaseAdmin):
 
 
 @admin.register(InitiativeEvaluation)
-class InitiativeEvaluationAdmin(BaseAdmin):
+class InitiativeEvaluationAdmin(PeriodLockedAdminMixin, BaseAdmin):
     list_display = ["initiative", "unit", "evaluated_on", "evaluator"]
     list_filter = [UnitSubtreeFilter, year_filter("evaluated_on__year")]
     list_select_related = ["initiative__unit"]
@@ -246,7 +247,7 @@ class InitiativeEvaluationAdmin(BaseAdmin):
 
 
 @admin.register(Outreach)
-class OutreachAdmin(TrackerImportExportMixin, BaseAdmin):
+class OutreachAdmin(PeriodLockedAdminMixin, TrackerImportExportMixin, BaseAdmin):
     resource_classes = [OutreachResource]
     list_display = ["title", "unit", "channel", "published_on", "is_regular"]
     list_filter = [UnitSubtreeFilter, "channel", "is_regular", year_filter("published_on__year")]
@@ -256,7 +257,7 @@ class OutreachAdmin(TrackerImportExportMixin, BaseAdmin):
 
 
 @admin.register(Exemplar)
-class ExemplarAdmin(TrackerImportExportMixin, BaseAdmin):
+class ExemplarAdmin(PeriodLockedAdminMixin, TrackerImportExportMixin, BaseAdmin):
     resource_classes = [ExemplarResource]
     list_display = ["name", "unit", "is_collective", "recognised_on"]
     list_filter = [UnitSubtreeFilter, "is_collective", year_filter("recognised_on__year")]
@@ -266,7 +267,7 @@ class ExemplarAdmin(TrackerImportExportMixin, BaseAdmin):
 
 
 @admin.register(ServiceFigure)
-class ServiceFigureAdmin(TrackerImportExportMixin, BaseAdmin):
+class ServiceFigureAdmin(PeriodLockedAdminMixin, TrackerImportExportMixin, BaseAdmin):
     resource_classes = [ServiceFigureResource]
     list_display = [
         "agency",
@@ -303,7 +304,7 @@ class ServiceFigureAdmin(TrackerImportExportMixin, BaseAdmin):
 
 
 @admin.register(DeclaredFigure)
-class DeclaredFigureAdmin(TrackerImportExportMixin, BaseAdmin):
+class DeclaredFigureAdmin(PeriodLockedAdminMixin, TrackerImportExportMixin, BaseAdmin):
     resource_classes = [DeclaredFigureResource]
     list_display = ["unit", "metric", "as_declared", "period_start", "period_end", "source"]
     list_filter = [UnitSubtreeFilter, "metric", "qualifier", year_filter("period_end__year")]

@@ -1,3 +1,4 @@
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reporting.locks import PeriodLocked, day_place
 from tracker.constraints import (
     CHOICE_MESSAGE,
     YEAR_MESSAGE,
@@ -260,7 +262,7 @@ class MeetingGrade(models.TextChoices):
 DERIVED_FIELDS = ("absent_excused", "absent_unexcused", "is_short", "documents_late", "score", "grade")
 
 
-class StudySession(Versioned):
+class StudySession(PeriodLocked, Versioned):
     Kind = SessionKind
     Format = SessionFormat
 
@@ -498,6 +500,19 @@ class StudySession(Versioned):
         if self.attended is not None and self.expected is not None and self.attended > self.expected:
             raise ValidationError({"attended": _("Attendance cannot exceed the number expected.")})
         self.check_period()
+
+    lock_fields = ("unit_id", "date", "year", "quarter")
+
+    def lock_place(self, values):
+        """The session's unit and quarter: of its date, else its year and quarter (reporting.locks)."""
+        if values["unit_id"] is None:
+            return None
+        if values["date"] is not None:
+            return values["unit_id"], Quarter.of(values["date"]), "date"
+        try:
+            return values["unit_id"], Quarter(int(values["year"]), int(values["quarter"])), "quarter"
+        except (TypeError, ValueError):
+            return None
 
     def check_period(self):
         """
@@ -784,7 +799,19 @@ class Initiative(Versioned):
         return self.title
 
 
-class InitiativeEvaluation(Versioned):
+class InitiativeEvaluation(PeriodLocked, Versioned):
+    lock_fields = ("initiative_id", "evaluated_on")
+
+    def lock_place(self, values):
+        """The good model's unit and the quarter of the evaluation (reporting.locks)."""
+        if values["initiative_id"] is None or not isinstance(values["evaluated_on"], datetime.date):
+            return None
+        if self.initiative_id == values["initiative_id"]:
+            unit = self.initiative.unit_id
+        else:
+            unit = Initiative.objects.values_list("unit_id", flat=True).get(pk=values["initiative_id"])
+        return unit, Quarter.of(values["evaluated_on"]), "evaluated_on"
+
     initiative = models.ForeignKey(
         Initiative, verbose_name=_("good model"), on_delete=models.CASCADE, related_name="evaluations"
     )
@@ -823,7 +850,10 @@ class OutreachChannel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Outreach(Versioned):
+class Outreach(PeriodLocked, Versioned):
+    lock_fields = ("unit_id", "published_on")
+    lock_place = day_place("unit_id", "published_on")
+
     Channel = OutreachChannel
 
     unit = models.ForeignKey(
@@ -880,7 +910,10 @@ class Outreach(Versioned):
         return self.title
 
 
-class Exemplar(Versioned):
+class Exemplar(PeriodLocked, Versioned):
+    lock_fields = ("unit_id", "recognised_on")
+    lock_place = day_place("unit_id", "recognised_on")
+
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="exemplars"
     )
@@ -923,7 +956,10 @@ class Exemplar(Versioned):
         return self.name
 
 
-class ServiceFigure(Versioned):
+class ServiceFigure(PeriodLocked, Versioned):
+    lock_fields = ("unit_id", "period_end")
+    lock_place = day_place("unit_id", "period_end")
+
     """
     Administrative dossiers an agency handled over a period, as it declared them.
 
@@ -1072,7 +1108,10 @@ class Metric(models.TextChoices):
     YEARS_OF_IMPLEMENTATION = "years_of_implementation", _("Years of implementation")
 
 
-class DeclaredFigure(Versioned):
+class DeclaredFigure(PeriodLocked, Versioned):
+    lock_fields = ("unit_id", "period_end")
+    lock_place = day_place("unit_id", "period_end")
+
     Metric = Metric
 
     unit = models.ForeignKey(

@@ -167,7 +167,11 @@ def attendance(session):
 
 
 def study_lines(page):
-    total = page.row.total
+    return figures_lines(page.row.total)
+
+
+def figures_lines(total):
+    """What a report says of the sessions held, attendance and the meetings, from a Figures."""
     counts = "; ".join(
         f"{lowercase_first(StudySession.Kind(kind).label)}: {number(tally.held)}/{number(tally.full)}"
         for kind, tally in total.tallies.items()

@@ -417,3 +417,56 @@ def score_card(facts, entered, items=QUALITY_ITEMS, grades=GRADES):
         scored.append((item, points))
     total = sum(points or 0 for _item, points in scored)
     return ScoreCard(items=tuple(scored), total=total, grade=grade_of(total, grades))
+
+
+# The reporting cycle (reporting/): when each level hands in its report for a period,
+# and when the period's records close. A bloc administrator changes these in the
+# admin ("Hạn nộp báo cáo"), from a date on, because the rules differ by province and
+# changed in 2025; these are what applies where the admin says nothing.
+
+
+@dataclass(frozen=True)
+class ReportingDeadline:
+    # The report is due this many days after the period's last day: 5 after a
+    # quarter is the 5th of the month that follows it.
+    deadline_days: int
+    # After this many days past the period's last day the period closes: its records
+    # are locked, whatever was submitted.
+    closing_days: int
+
+
+# Who reports: cells (grassroots or subordinate), committees, the bloc.
+REPORTING_LEVELS = ("cell", "committee", "bloc")
+LEVEL_OF_KIND = {
+    UnitKind.CELL: "cell",
+    UnitKind.GRASSROOTS_CELL: "cell",
+    UnitKind.GRASSROOTS_COMMITTEE: "committee",
+    UnitKind.BLOC: "bloc",
+}
+
+REPORTING_DEADLINES = {
+    ("quarter", "cell"): ReportingDeadline(5, 30),
+    ("quarter", "committee"): ReportingDeadline(10, 30),
+    ("quarter", "bloc"): ReportingDeadline(15, 30),
+    ("half", "cell"): ReportingDeadline(5, 30),
+    ("half", "committee"): ReportingDeadline(10, 30),
+    ("half", "bloc"): ReportingDeadline(15, 30),
+    ("year", "cell"): ReportingDeadline(10, 45),
+    ("year", "committee"): ReportingDeadline(15, 45),
+    ("year", "bloc"): ReportingDeadline(20, 45),
+}
+
+# The defaults apply to the periods ending on or after this day: the first quarter
+# the tracker ran the cycle for. Earlier periods have no deadline and never close by
+# date (their records were entered before there was a cycle to hand them in); a bloc
+# administrator's rule from an earlier day brings them in.
+REPORTING_CYCLE_STARTS = datetime.date(2026, 12, 31)
+
+# The periods units report on: every quarter, the first half (sơ kết 6 tháng đầu năm)
+# and the year (tổng kết); the second half is covered by the year's report.
+REPORTED_PERIODS = {"quarter": (1, 2, 3, 4), "half": (1,), "year": (1,)}
+
+# The secretary is reminded this many days before the deadline when nothing is submitted.
+REMINDER_DAYS_BEFORE = 3
+# Staff get their summary of the week on this weekday (0 is Monday).
+WEEKLY_SUMMARY_WEEKDAY = 0

@@ -25,6 +25,10 @@ from members.forms import AttendanceForm
 from members.models import MEETING_UNITS
 from members.scoring import absent_on_leave_in, rescore
 from members.services import attendance_of, attendance_record, member_count_check, members_to_call
+from reporting import services as reporting_services
+from reporting.deadlines import reported_periods
+from reporting.models import Notice
+from reporting.periods import Period
 from tracker.db_router import reads_replica
 from tracker.periods import Quarter
 from tracker.text import unit_slug
@@ -92,6 +96,10 @@ def home(request):
             "total": overview.total,
             "due": due,
             "can_log": request.user.has_perm("activities.add_studysession"),
+            "reports": reporting_services.outstanding(root, today) if isinstance(root, Unit) else [],
+            "awaiting_review": reporting_services.awaiting_review(request.user),
+            "notices": list(Notice.objects.filter(user=request.user)[:5]),
+            "review_period": Period.of_quarter(quarter.previous()),
         },
     )
 
@@ -157,6 +165,7 @@ def quarter_report(request, year, quarter):
             "previous": quarter.previous(),
             "next": quarter.next(),
             "query": request.GET.urlencode(),
+            "reporting_rates": reporting_services.rates_of(root, [Period.of_quarter(quarter)]),
         },
     )
 
@@ -227,6 +236,8 @@ def year_report(request, year):
             "chart": charts.sessions_chart(history),
             "subtrees": subtree_choices(request),
             "query": request.GET.urlencode(),
+            "reporting_rates": reporting_services.rates_of(root, reported_periods(year)),
+            "scope": bool(request.GET.get("unit")),
         },
     )
 
@@ -284,6 +295,7 @@ def unit_quarter(request, code, year, quarter):
             "previous": quarter.previous(),
             "next": quarter.next(),
             "can_log": request.user.has_perm("activities.add_studysession"),
+            "reporting_panel": reporting_services.quarter_panel(request.user, unit, quarter),
         },
     )
 
@@ -357,6 +369,10 @@ def session_edit(request, pk):
     stored = attendance_of(session)
     unit, day = session.unit, session.date
     form = SessionForm(request.POST or None, instance=session, user=request.user)
+    locks = session.locks() if request.method == "GET" else ()
+    if locks:
+        # Said before anyone types: the save would be refused with the same words.
+        messages.warning(request, locks[0][1].message)
     attendance = roll_call(request, form, unit, day, stored)
     if request.method == "POST" and form.is_valid() and (attendance is None or attendance.is_valid()):
         try:
@@ -427,6 +443,11 @@ def session_delete(request, pk):
         raise PermissionDenied
     scope_root(request)
     session = get_object_or_404(StudySession.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    locks = session.locks()
+    if locks:
+        # Accepted or closed (reporting.locks): the entry stays, and the page says why.
+        messages.error(request, locks[0][1].message)
+        return redirect(unit_quarter_url(session))
     if request.method == "POST":
         back = unit_quarter_url(session)
         with transaction.atomic():

@@ -285,7 +285,7 @@ def test_bloc_staff_find_the_units_behind_and_download_a_committee(page, live_se
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, "carol")
     look(page, "3-home")
-    page.get_by_role("link", name="Báo cáo Quý IV/2026").click()
+    page.get_by_role("link", name="Báo cáo Quý IV/2026", exact=True).click()
     page.wait_for_url(f"{live_server.url}/reports/2026/q4/")
     look(page, "3-quarter-report")
     page.get_by_role("link", name="2 đơn vị chậm: xem danh sách").click()
@@ -363,7 +363,7 @@ def test_bloc_staff_find_the_units_behind_and_download_a_committee(page, live_se
     ]
 
     # The committee's figures with a row per cell: the quarter report for its subtree.
-    page.locator("main").get_by_role("link", name="Báo cáo quý").click()
+    page.locator("main").get_by_role("link", name="Báo cáo quý", exact=True).click()
     page.wait_for_url(f"{live_server.url}/reports/2026/q4/?unit=STP")
     look(page, "3-committee-overview")
     with page.expect_download() as download:
@@ -392,10 +392,13 @@ RECORDS = [
 ]
 FIGURES = ["Số liệu báo cáo", "Kết quả giải quyết thủ tục hành chính", "Số đảng viên"]
 MEMBERS = ("Đảng viên", ["Đảng viên", "Điểm danh"])
+# Editors read the reports handed in; the bloc's administrator reopens periods and sets deadlines too.
+REPORTING = ("Chu kỳ báo cáo", ["Báo cáo đã nộp"])
 EDITORS_INDEX = [
     ("Ghi nhận hoạt động", RECORDS),
     MEMBERS,
     ("Số liệu", FIGURES),
+    REPORTING,
     ("Danh mục", ["Cán bộ", "Chức vụ"]),
 ]
 # The groups and models of /admin/, and the units whose sessions the changelist shows.
@@ -406,6 +409,7 @@ ROLES = {
             ("Ghi nhận hoạt động", RECORDS),
             MEMBERS,
             ("Số liệu", ["Số liệu báo cáo", "Số đảng viên"]),
+            REPORTING,
             ("Danh mục", ["Cán bộ", "Chức vụ"]),
         ],
         ["Chi bộ TT STP — Đảng bộ Sở Tư pháp"],
@@ -426,6 +430,7 @@ ROLES = {
             ("Ghi nhận hoạt động", RECORDS),
             MEMBERS,
             ("Số liệu", FIGURES),
+            ("Chu kỳ báo cáo", ["Báo cáo đã nộp", "Ngoại lệ khóa sổ", "Hạn nộp báo cáo"]),
             ("Danh mục", ["Cán bộ", "Chức vụ", "Tổ chức đảng", "Văn bản chỉ đạo", "Chuyên đề", "Nguồn"]),
             ("Người dùng và vai trò", ["Người sử dụng"]),
         ],

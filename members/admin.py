@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from reporting.admin import PeriodLockedAdminMixin
 from tracker.admin import BaseAdmin, ScopedInline, UnitSubtreeFilter
 from tracker.imports.admin import TrackerImportExportMixin
 
@@ -36,7 +37,7 @@ class MemberAdmin(TrackerImportExportMixin, BaseAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(TrackerImportExportMixin, BaseAdmin):
+class AttendanceAdmin(PeriodLockedAdminMixin, TrackerImportExportMixin, BaseAdmin):
     """
     The roll calls, a row a member and meeting: read, imported, exported and (a row
     entered by mistake) deleted here; taken on the session's form (the phone). The
@@ -49,6 +50,9 @@ class AttendanceAdmin(TrackerImportExportMixin, BaseAdmin):
     list_select_related = ["session__unit", "member"]
     search_fields = ["member__full_name", "member__card_number", "session__topic", "session__unit__code"]
     readonly_fields = ["session", "member", "status", "reason"]
+
+    def lock_subject(self, obj):
+        return obj.session  # a roll call is locked with its meeting
 
     def has_add_permission(self, request):
         return False  # taken on the session's form, for the whole cell at once

@@ -257,6 +257,10 @@ class AttendanceResource(TrackerResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         super().validate_instance(instance, import_validation_errors, validate_unique)
+        locks = instance.session.locks()
+        if locks:
+            # The meeting's quarter is accepted or closed (reporting.locks): so is its roll call.
+            raise ValidationError({"Ngày họp": [locks[0][1].message]})
         if instance.member.unit_id != instance.session.unit_id:
             raise ValidationError(
                 {

@@ -490,6 +490,11 @@ TASK_GROUPS = [
     ("members", _("Party members"), ["members.member", "members.attendance"]),
     ("figures", _("Figures"), ["activities.declaredfigure", "activities.servicefigure", "units.membercount"]),
     (
+        "reporting",
+        _("Reporting cycle"),
+        ["reporting.submission", "reporting.lockexception", "reporting.deadlinerule"],
+    ),
+    (
         "reference",
         _("Reference lists"),
         [
@@ -506,7 +511,14 @@ TASK_GROUPS = [
 
 # Shared lists a unit's staff pick from (in the forms' autocompletes) and read on the
 # report pages, but never keep: listed only for those who may change them.
-KEPT_BY_THE_TOP_UNIT = {"units.unit", "activities.directive", "activities.theme", "activities.source"}
+KEPT_BY_THE_TOP_UNIT = {
+    "units.unit",
+    "activities.directive",
+    "activities.theme",
+    "activities.source",
+    "reporting.lockexception",
+    "reporting.deadlinerule",
+}
 # An agency's figures, reported by its committee: a cell's own people never keep them.
 NOT_KEPT_BY_A_CELL = {"activities.servicefigure"}
 

@@ -20,7 +20,7 @@ REPLICA = "replica"
 
 # The apps whose tables the reports read. Sessions, users and permissions (auth), the
 # lockout (axes), the admin's log and the uploads' cache are other apps: always primary.
-REPORT_APPS = frozenset({"activities", "members", "units"})
+REPORT_APPS = frozenset({"activities", "members", "reporting", "units"})
 
 logger = logging.getLogger(__name__)
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "units",
     "activities",
     "members",
+    "reporting",
     "seeds",
 ]
 
@@ -192,6 +193,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REPORT_PLACE = os.environ.get("REPORT_PLACE") or "Đồng Nai"
 REPORT_SUPERIOR = os.environ.get("REPORT_SUPERIOR") or "Đảng bộ tỉnh Đồng Nai"
 REPORT_SIGNER_TITLE = os.environ.get("REPORT_SIGNER_TITLE") or "Bí thư"
+
+# Mail (the reporting cycle's reminders and summaries, `manage.py send_reminders`):
+# SMTP when EMAIL_HOST is set, else printed on the console (a local run).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DEFAULT_FROM_EMAIL") or "Theo dõi Học tập và làm theo Bác <no-reply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address, for the links in emails, e.g. https://tracker.example.vn
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 # Where `manage.py backup` writes its snapshots unless told otherwise.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "var" / "backups")

@@ -5,6 +5,7 @@ from tracker import views
 
 urlpatterns = [
     path("", include("activities.urls")),
+    path("", include("reporting.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),

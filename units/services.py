@@ -77,7 +77,9 @@ OWN_EXPORT_PERMISSIONS = [("members", "export_member"), ("members", "export_atte
 
 def role_groups_sync() -> dict:
     """Create or update the role groups with their permissions; returns {role: group}."""
-    domain = Permission.objects.filter(content_type__app_label__in=["units", "activities", "members"])
+    domain = Permission.objects.filter(
+        content_type__app_label__in=["units", "activities", "members", "reporting"]
+    )
     own = Permission.objects.none()
     for app_label, codename in OWN_EXPORT_PERMISSIONS:
         own |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)

@@ -192,7 +192,14 @@ class TrackerResource(resources.ModelResource):
         return tuple((self.fields[name].column_name,) for name in self.natural_key)
 
     def import_data(self, dataset, **kwargs):
-        result = super().import_data(dataset, **kwargs)
+        from reporting.locks import LockBook, current_book  # reporting builds on the apps that import
+
+        # The file's rows are checked against the reporting locks read once, not a query a row.
+        token = current_book.set(LockBook())
+        try:
+            result = super().import_data(dataset, **kwargs)
+        finally:
+            current_book.reset(token)
         # Rows are numbered as in the spreadsheet, title block and skipped rows counted.
         for row in result.invalid_rows:
             row.number = self.line(row.number)

@@ -14,22 +14,30 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import InitiativeEvaluation, StudySession
 from activities.tests import factories as af
 from members.tests import factories as mf
+from reporting.models import DeadlineRule, LockException, Submission
 from tracker.tests.formposts import SESSION_INLINES
 from units.models import Official, Role
 from units.services import OWN_EXPORT_PERMISSIONS, UNIT_EDITOR_MODELS, user_grant
 from units.tests import factories as uf
 
 MODELS = [
-    model for model in admin.site._registry if model._meta.app_label in {"units", "activities", "members"}
+    model
+    for model in admin.site._registry
+    if model._meta.app_label in {"units", "activities", "members", "reporting"}
 ]
 EDITABLE = {f"{app}.{model}" for app, model in UNIT_EDITOR_MODELS}
 OWN_EXPORT = {codename.replace("export_", f"{app}.") for app, codename in OWN_EXPORT_PERMISSIONS}
 FORBIDDEN_TO_ALICE = ["BOB", "KBNN", "Kho bạc"]
-READ_ONLY_IN_ADMIN = {"members.attendance"}
+READ_ONLY_IN_ADMIN = {"members.attendance", "reporting.submission"}
+# Submissions change only through their steps (reporting.services), and stay for the audit.
+NEVER_DELETED = {"reporting.submission"}
+# Scoped by unit like the records, though nobody edits them in the admin but the bloc's administrator.
+REPORTING_SCOPED = {"reporting.submission", "reporting.lockexception"}
 
 
 def label(model):
@@ -42,6 +50,7 @@ def admin_url(model, view, *args):
 
 def make_records(unit, tag):
     """One row of every unit-scoped kind in `unit`, each carrying `tag`."""
+    now = timezone.now()
     official = uf.make_official(full_name=f"Cán bộ {tag}")
     initiative = af.make_initiative(unit, title=f"Mô hình {tag}")
     member = mf.make_member(unit, full_name=f"Đảng viên {tag}")
@@ -61,6 +70,19 @@ def make_records(unit, tag):
         "members.member": member,
         "members.memberstatus": mf.make_member_status(member, reason=f"Lý do {tag}"),
         "members.attendance": mf.make_attendance(meeting, member, status="excused", reason=f"Ốm {tag}"),
+        "reporting.submission": Submission.objects.create(
+            unit=unit,
+            period_kind="quarter",
+            year=2024,
+            number=1,
+            status="returned",
+            reason=f"Thiếu biên bản {tag}",
+            submitted_at=now,
+            reviewed_at=now,
+        ),
+        "reporting.lockexception": LockException.objects.create(
+            unit=unit, period_kind="quarter", year=2024, number=1, reason=f"Mở lại {tag}", until=now.date()
+        ),
     }
 
 
@@ -70,6 +92,14 @@ def world(tree):
         "activities.source": af.make_source(title="Nguồn chung"),
         "activities.directive": af.make_directive(title="Chỉ thị chung"),
         "activities.theme": af.make_theme(title="Chuyên đề chung"),
+        "reporting.deadlinerule": DeadlineRule.objects.create(
+            period_kind="quarter",
+            level="cell",
+            valid_from=datetime.date(2099, 1, 1),
+            deadline_days=5,
+            closing_days=30,
+            note="Quy định chung",
+        ),
     }
     alice_records = {**make_records(tree["STP-VP"], "ALICE"), **shared}
     bob_records = make_records(tree["KBNN-1"], "BOB")
@@ -94,6 +124,8 @@ def expected_status(role, model, view):
     writes = role == "bloc_admin" or (role == "alice" and label(model) in EDITABLE)
     if view == "add" and label(model) in READ_ONLY_IN_ADMIN:
         return 403  # the roll call is taken on the session's form, or imported
+    if view == "delete" and label(model) in NEVER_DELETED:
+        return 403
     if view in ("add", "delete"):
         return 200 if writes else 403
     return 200
@@ -122,7 +154,7 @@ def test_role_by_model_by_view(client, world, role, model, view):
             assert at == -1, (marker, label(model), view, body[max(0, at - 600) : at + 100])
 
 
-UNIT_SCOPED = [model for model in MODELS if label(model) in EDITABLE | {"units.unit"}]
+UNIT_SCOPED = [model for model in MODELS if label(model) in EDITABLE | REPORTING_SCOPED | {"units.unit"}]
 
 
 @pytest.mark.parametrize("model", UNIT_SCOPED, ids=label)

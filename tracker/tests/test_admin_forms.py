@@ -24,7 +24,7 @@ from units.tests.factories import make_unit
 
 # django-axes' login logs and the roll calls (taken on the session's form, or imported)
 # are read-only lists; every other admin has forms.
-READ_ONLY_LISTS = {"members.attendance"}
+READ_ONLY_LISTS = {"members.attendance", "reporting.submission"}
 ADMINS = sorted(
     (
         model
@@ -36,7 +36,7 @@ ADMINS = sorted(
 EDITOR_MODELS = [
     model for model in ADMINS if (model._meta.app_label, model._meta.model_name) in UNIT_EDITOR_MODELS
 ]
-WATCHED_APPS = {"units", "activities", "members", "auth", "admin"}
+WATCHED_APPS = {"units", "activities", "members", "reporting", "auth", "admin"}
 # What must never reach a Vietnamese screen: Django's stock English for a form with
 # errors or a broken constraint, and the constraints' own names.
 NEVER_SHOWN = [

@@ -86,7 +86,7 @@ def test_report_pages_and_downloads_read_the_report_tables_from_the_replica(
     assert response.status_code == 200
     replica = on(reads, "replica")
     assert {"units.Unit", "units.Membership"} <= replica
-    assert {label.split(".")[0] for label in replica} <= {"units", "activities", "members"}
+    assert {label.split(".")[0] for label in replica} <= {"units", "activities", "members", "reporting"}
     assert on(reads, "default") == primary
 
 

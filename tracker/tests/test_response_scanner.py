@@ -64,4 +64,4 @@ def test_scanner_knows_every_declared_constraint_and_index():
         "session_listing_idx",
     } <= set(names)
     assert "django_content_type_app_label_model_76bd3d3b_uniq" in names
-    assert len(names) == 109
+    assert len(names) == 128

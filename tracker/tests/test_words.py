@@ -159,6 +159,7 @@ def test_cell_editor_index_is_grouped_by_task_without_reference_lists(client, al
         ),
         ("Đảng viên", ["Đảng viên", "Điểm danh"]),
         ("Số liệu", ["Số liệu báo cáo", "Kết quả giải quyết thủ tục hành chính", "Số đảng viên"]),
+        ("Chu kỳ báo cáo", ["Báo cáo đã nộp"]),
         ("Danh mục", ["Cán bộ", "Chức vụ"]),
     ]
     assert "<h1>Đảng bộ Khối các cơ quan tỉnh</h1>" in body
@@ -170,11 +171,13 @@ def test_bloc_admin_index_lists_everything_by_task(client, boss):
         "Ghi nhận hoạt động",
         "Đảng viên",
         "Số liệu",
+        "Chu kỳ báo cáo",
         "Danh mục",
         "Người dùng và vai trò",
     ]
-    assert groups[3][1] == ["Cán bộ", "Chức vụ", "Tổ chức đảng", "Văn bản chỉ đạo", "Chuyên đề", "Nguồn"]
-    assert groups[4][1] == ["Người sử dụng"]
+    assert groups[3][1] == ["Báo cáo đã nộp", "Ngoại lệ khóa sổ", "Hạn nộp báo cáo"]
+    assert groups[4][1] == ["Cán bộ", "Chức vụ", "Tổ chức đảng", "Văn bản chỉ đạo", "Chuyên đề", "Nguồn"]
+    assert groups[5][1] == ["Người sử dụng"]
 
 
 def test_no_screen_says_khoi(client, boss, tree):
