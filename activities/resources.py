@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from reporting.locks import book
 from tracker.imports.resources import TrackerResource
 from tracker.imports.widgets import (
     ChoiceWidget,
@@ -546,6 +547,11 @@ class InitiativeResource(TrackerResource):
                         _("An evaluation needs its date, who evaluated and the conclusion.")
                     ]
             self.pending = (date, evaluator, result)
+            if date and not errors and instance.unit_id and self.evaluation_changes(instance):
+                # A new or changed evaluation in an accepted or closed quarter (reporting.locks).
+                lock = book().lock_of(instance.unit, Quarter.of(date))
+                if lock is not None:
+                    errors["Ngày đánh giá"] = [lock.message]
         if errors:
             raise ValidationError(errors)
 

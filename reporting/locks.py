@@ -66,7 +66,7 @@ class Lock:
 
 def reviewer_name(user):
     if user is None:
-        return _("a user since removed")
+        return _("unknown")
     return user.get_full_name() or user.username
 
 

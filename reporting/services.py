@@ -148,6 +148,7 @@ def submit(*, unit, period: Period, user, now=None):
     submission.is_empty = content.is_empty
     submission.figures = json.dumps(content.snapshot(), ensure_ascii=False)
     submission.reviewed_by = submission.reviewed_at = None
+    submission.reason = ""  # a former return's reason stays in the history
     try:
         with transaction.atomic():
             submission.save()
@@ -351,6 +352,7 @@ def status_list(root, period):
             "sub__status",
             "sub__is_empty",
             "sub__on_time",
+            "sub__deadline",
             "sub__reason",
             "sub__submitted_at",
             "sub__reviewed_at",

@@ -204,6 +204,11 @@ def months_until(first_year, until):
                 yield year, month
 
 
+def on_time(submitted, deadline):
+    """As reporting.services.submit says it: no deadline (a period before the cycle), nothing to be late for."""
+    return deadline is None or timezone.localtime(submitted).date() <= deadline
+
+
 class DemoBuilder:
     """Builds the rows in memory with one random generator, then bulk-inserts them."""
 
@@ -229,7 +234,78 @@ class DemoBuilder:
         self.outreach(committees, cells)
         self.exemplars(committees, secretaries)
         self.service_figures(committees)
+        self.submissions(committees, cells)
         return self.counts
+
+    # Where the cells' reports for the last quarter over stand: most accepted, some
+    # returned with a reason, some awaiting review, a few not handed in.
+    RETURN_REASONS = (
+        "Thiếu biên bản sinh hoạt chi bộ tháng cuối quý.",
+        "Số đảng viên dự họp chưa khớp với danh sách điểm danh.",
+        "Chưa đăng tài liệu lên Sổ tay đảng viên trước buổi họp.",
+    )
+
+    def submissions(self, committees, cells):
+        """The reports of the last quarter over (reporting.Submission): accepted ones lock their records."""
+        from django.contrib.auth import get_user_model
+
+        from reporting.deadlines import Deadlines
+        from reporting.models import Submission, SubmissionStatus
+        from reporting.periods import Period
+
+        period = Period.of_quarter(Quarter.of(self.until).previous())
+        deadlines = Deadlines()
+        reviewer = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+        moment = timezone.make_aware(datetime.datetime.combine(period.end, datetime.time(9)))
+        rows, done = [], set()
+        for cell in cells:
+            draw = self.rng.random()
+            if draw < 0.1:
+                continue
+            status = (
+                SubmissionStatus.ACCEPTED
+                if draw < 0.8
+                else SubmissionStatus.RETURNED
+                if draw < 0.9
+                else SubmissionStatus.SUBMITTED
+            )
+            submitted = moment + datetime.timedelta(days=self.rng.randint(1, 9))
+            reviewed = status != SubmissionStatus.SUBMITTED
+            rows.append(
+                Submission(
+                    unit=cell,
+                    **period.filter(),
+                    status=status,
+                    first_submitted_at=submitted,
+                    submitted_at=submitted,
+                    deadline=deadlines.due_on(period, "cell"),
+                    on_time=on_time(submitted, deadlines.due_on(period, "cell")),
+                    reason=self.rng.choice(self.RETURN_REASONS)
+                    if status == SubmissionStatus.RETURNED
+                    else "",
+                    reviewed_by=reviewer if reviewed else None,
+                    reviewed_at=submitted + datetime.timedelta(days=2) if reviewed else None,
+                )
+            )
+            if status == SubmissionStatus.ACCEPTED:
+                done.add(cell.parent_id)
+        undone = {row.unit.parent_id for row in rows if row.status != SubmissionStatus.ACCEPTED}
+        undone |= {cell.parent_id for cell in cells if cell.pk not in {row.unit_id for row in rows}}
+        for committee in committees:
+            if committee.pk in done - undone:
+                submitted = moment + datetime.timedelta(days=self.rng.randint(8, 12))
+                rows.append(
+                    Submission(
+                        unit=committee,
+                        **period.filter(),
+                        status=SubmissionStatus.SUBMITTED,
+                        first_submitted_at=submitted,
+                        submitted_at=submitted,
+                        deadline=deadlines.due_on(period, "committee"),
+                        on_time=on_time(submitted, deadlines.due_on(period, "committee")),
+                    )
+                )
+        self.save(Submission, rows)
 
     def save(self, model, rows):
         model.objects.bulk_create(rows, batch_size=2000)

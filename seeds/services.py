@@ -18,6 +18,7 @@ from activities.models import (
     Theme,
 )
 from members.models import Attendance, Member, MemberStatus
+from reporting.models import Submission
 from seeds import article
 from seeds.demo import DEMO_SOURCE, DemoBuilder, DemoSize
 from units.models import MemberCount, Official, Position, Unit
@@ -179,6 +180,7 @@ DEMO_PARTS = [
     (MeetingTask, "session__source"),
     (MeetingScore, "session__source"),
     (MemberStatus, "member__source"),
+    (Submission, "unit__source"),
 ]
 
 # Every kind of row the demo generator writes, units last.
