@@ -85,6 +85,7 @@ class LockBook:
         self.units = {}
         self.accepted = {}  # (unit_id, year) -> {Period: (day, by)}
         self.exceptions = {}  # (unit_id, year) -> {Period: until}
+        self.found = {}  # (unit_id, Quarter) -> Lock or None
 
     def unit(self, unit_or_id):
         if isinstance(unit_or_id, Unit):
@@ -108,8 +109,9 @@ class LockBook:
         self.read(ids, years)
 
     def read(self, unit_ids, years):
-        keys = {(unit_id, year) for unit_id in unit_ids for year in years}
-        wanted = keys - set(self.accepted)
+        wanted = [
+            (unit_id, year) for unit_id in unit_ids for year in years if (unit_id, year) not in self.accepted
+        ]
         if not wanted:
             return
         ids, wanted_years = {key[0] for key in wanted}, {key[1] for key in wanted}
@@ -118,17 +120,23 @@ class LockBook:
         accepted = Submission.objects.filter(
             unit_id__in=ids, year__in=wanted_years, status=SubmissionStatus.ACCEPTED
         ).select_related("reviewed_by")
+        wanted = set(wanted)  # the query may bring other pairs of these units and years: they are read later
         for row in accepted:
-            when = timezone.localtime(row.reviewed_at).date()
-            self.accepted.setdefault((row.unit_id, row.year), {})[row.period] = (
-                when,
-                reviewer_name(row.reviewed_by),
-            )
+            if (row.unit_id, row.year) in wanted:
+                when = timezone.localtime(row.reviewed_at).date()
+                self.accepted[(row.unit_id, row.year)][row.period] = (when, reviewer_name(row.reviewed_by))
         for row in LockException.objects.filter(unit_id__in=ids, year__in=wanted_years):
-            self.exceptions.setdefault((row.unit_id, row.year), {})[row.period] = row.until
+            if (row.unit_id, row.year) in wanted:
+                self.exceptions[(row.unit_id, row.year)][row.period] = row.until
 
     def lock_of(self, unit, quarter: Quarter):
-        """The Lock on the records of `unit` (a Unit or its id) in `quarter`, or None."""
+        """The Lock on the records of `unit` (a Unit or its id) in `quarter`, or None; worked out once per book."""
+        key = (unit.pk if isinstance(unit, Unit) else unit, quarter)
+        if key not in self.found:
+            self.found[key] = self.work_out(unit, quarter)
+        return self.found[key]
+
+    def work_out(self, unit, quarter):
         unit = self.unit(unit)
         bloc_id = root_id(unit)
         self.read({unit.pk, bloc_id}, {quarter.year})

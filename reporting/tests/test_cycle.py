@@ -252,3 +252,33 @@ def test_on_time_is_decided_on_the_deadline_in_local_time(tree, people, clock):
     late, _ = services.submit(unit=tree["STP-TT"], period=period, user=people["boss"])
     assert (on_time.deadline, on_time.on_time) == (datetime.date(2027, 1, 5), True)
     assert (late.deadline, late.on_time) == (datetime.date(2027, 1, 5), False)
+
+
+def test_one_lock_book_reads_units_and_years_in_any_order(tree, people, clock):
+    """A book asked about several units and years answers each as a fresh one would."""
+    from reporting import services
+    from reporting.locks import LockBook
+    from reporting.periods import Period
+    from tracker.periods import Quarter
+
+    boss = people["boss"]
+    for code, year in (("STP-VP", 2026), ("STP-TT", 2025)):
+        period = Period(year, "quarter", 4)
+        services.submit(unit=tree[code], period=period, user=boss)
+        services.accept(unit=tree[code], period=period, user=boss)
+    book = LockBook()
+    book.preload([tree["STP-VP"].pk, tree["STP-TT"].pk], [2025])
+    asked = [(code, Quarter(year, 4)) for code in ("STP-VP", "STP-TT") for year in (2025, 2026)]
+    found = [(code, quarter.year, book.lock_of(tree[code], quarter) is not None) for code, quarter in asked]
+    assert found == [
+        ("STP-VP", 2025, False),
+        ("STP-VP", 2026, True),
+        ("STP-TT", 2025, True),
+        ("STP-TT", 2026, False),
+    ]
+    assert [LockBook().lock_of(tree[code], quarter) is not None for code, quarter in asked] == [
+        False,
+        True,
+        True,
+        False,
+    ]
