@@ -86,6 +86,7 @@ class LockBook:
         self.accepted = {}  # (unit_id, year) -> {Period: (day, by)}
         self.exceptions = {}  # (unit_id, year) -> {Period: until}
         self.found = {}  # (unit_id, Quarter) -> Lock or None
+        self.complete = set()  # units whose every year is read (preload_units)
 
     def unit(self, unit_or_id):
         if isinstance(unit_or_id, Unit):
@@ -108,9 +109,36 @@ class LockBook:
         ids = unit_ids | {root_id(self.units[pk]) for pk in unit_ids if pk in self.units}
         self.read(ids, years)
 
+    def preload_units(self, units):
+        """Read the locks of these units (Unit objects) and of their blocs, every year: three queries."""
+        units = [unit for unit in units if unit.pk not in self.complete]
+        if not units:
+            return
+        for unit in units:
+            self.units.setdefault(unit.pk, unit)
+        ids = {unit.pk for unit in units} | {root_id(unit) for unit in units}
+        ids -= self.complete
+        for row in Unit.objects.filter(pk__in=ids - set(self.units)).only(
+            "name", "parent_name", "path", "kind"
+        ):
+            self.units[row.pk] = row
+        self.complete |= ids
+        accepted = Submission.objects.filter(unit_id__in=ids, status=SubmissionStatus.ACCEPTED)
+        for row in accepted.select_related("reviewed_by"):
+            when = timezone.localtime(row.reviewed_at).date()
+            self.accepted.setdefault((row.unit_id, row.year), {})[row.period] = (
+                when,
+                reviewer_name(row.reviewed_by),
+            )
+        for row in LockException.objects.filter(unit_id__in=ids):
+            self.exceptions.setdefault((row.unit_id, row.year), {})[row.period] = row.until
+
     def read(self, unit_ids, years):
         wanted = [
-            (unit_id, year) for unit_id in unit_ids for year in years if (unit_id, year) not in self.accepted
+            (unit_id, year)
+            for unit_id in unit_ids
+            for year in years
+            if (unit_id, year) not in self.accepted and unit_id not in self.complete
         ]
         if not wanted:
             return
@@ -141,15 +169,15 @@ class LockBook:
         bloc_id = root_id(unit)
         self.read({unit.pk, bloc_id}, {quarter.year})
         periods = Period.containing(quarter)
-        exceptions = self.exceptions[(unit.pk, quarter.year)]
+        exceptions = self.exceptions.get((unit.pk, quarter.year), {})
         if any(exceptions.get(period, datetime.date.min) >= self.today for period in periods):
             return None
-        own = self.accepted[(unit.pk, quarter.year)]
+        own = self.accepted.get((unit.pk, quarter.year), {})
         for period in periods:
             if period in own:
                 day, by = own[period]
                 return Lock(ACCEPTED, unit.label, period.label, day, by)
-        bloc = self.accepted[(bloc_id, quarter.year)]
+        bloc = self.accepted.get((bloc_id, quarter.year), {})
         for period in periods:
             if period in bloc:
                 day, by = bloc[period]
@@ -225,6 +253,8 @@ class PeriodLocked(models.Model):
             if place is None:
                 continue
             unit, quarter, field = place
+            if unit == getattr(self, "unit_id", None) and type(self).unit.is_cached(self):
+                unit = self.unit  # read already (an import's code lookup, a form's choice): no query
             lock = lock_book.lock_of(unit, quarter)
             if lock is not None:
                 found.append((field, lock))

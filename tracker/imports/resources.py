@@ -20,6 +20,7 @@ from tracker.constraints import check_constraints_in_python
 from tracker.history import bulk_create_with_history, bulk_update_with_history
 from tracker.text import SearchTextField, nfc
 from tracker.versioning import Versioned
+from units.models import Unit
 
 from .exports import Column, blank_if_none, column_of
 from .reading import Columns
@@ -222,6 +223,17 @@ class TrackerResource(resources.ModelResource):
         for field in self.fields.values():
             if isinstance(field.widget, CodeWidget) and field.column_name in dataset.headers:
                 field.widget.preload(dataset[field.column_name])
+        from reporting.locks import current_book
+
+        lock_book = current_book.get()
+        if lock_book is not None:
+            # The reporting locks of the units the file names, read once (reporting.locks).
+            lock_book.preload_units(
+                unit
+                for field in self.fields.values()
+                if isinstance(field.widget, CodeWidget) and field.widget.model is Unit
+                for unit in field.widget.cache.values()
+            )
         self.existing = self.load_existing(dataset)
         self.seen = {}
 
