@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from activities import rules
 from activities.forms import AdoptedMinutesMixin, change_reason_field
 from members.scoring import rescore
-from reporting.admin import PeriodLockedAdminMixin
+from reporting.admin import LockedInlineFormSet, LockedRowForm, PeriodLockedAdminMixin
 from tracker.admin import (
     EMPTY_CHOICE,
     AdminForm,
@@ -211,13 +211,15 @@ class StudySessionAdmin(PeriodLockedAdminMixin, TrackerImportExportMixin, BaseAd
 
 class EvaluationInline(ScopedInline):
     model = InitiativeEvaluation
+    form = LockedRowForm
+    formset = LockedInlineFormSet
     extra = 1
     autocomplete_fields = ["source"]
     fields = ["evaluated_on", "evaluator", "result", "source"]
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(TrackerImportExportMixin, BaseAdmin):
+class InitiativeAdmin(PeriodLockedAdminMixin, TrackerImportExportMixin, BaseAdmin):
     resource_classes = [InitiativeResource]
     list_display = ["title", "unit", "group", "status", year_column("start_year", _("start year"))]
     list_filter = [UnitSubtreeFilter, "group", "status", year_filter("start_year")]
@@ -225,6 +227,9 @@ class InitiativeAdmin(TrackerImportExportMixin, BaseAdmin):
     search_fields = ["title", "description", "unit__code", "unit__name", "unit__parent_name"]
     autocomplete_fields = ["unit", "source"]
     inlines = [EvaluationInline]
+
+    def lock_subjects(self, obj):
+        return list(obj.evaluations.all())  # deleted with it
 
 
 @admin.register(InitiativeEvaluation)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reporting.locks import PeriodLocked, day_place
+from reporting.locks import PeriodLocked, day_place, span_place
 from tracker.constraints import (
     CHOICE_MESSAGE,
     YEAR_MESSAGE,
@@ -798,6 +798,34 @@ class Initiative(Versioned):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._unit_id_read = instance.__dict__.get("unit_id")
+        return instance
+
+    def clean(self):
+        super().clean()
+        self.refuse_moving_locked_evaluations()
+
+    def refuse_moving_locked_evaluations(self):
+        """A good model moved to another unit takes its evaluations: not out of, nor into, a locked quarter."""
+        from reporting.locks import book
+
+        if self.pk is None:
+            return
+        before = getattr(self, "_unit_id_read", None)
+        if before is None:
+            before = Initiative.objects.filter(pk=self.pk).values_list("unit_id", flat=True).first()
+        if before is None or before == self.unit_id:
+            return
+        lock_book = book()
+        for day in self.evaluations.values_list("evaluated_on", flat=True):
+            for unit in (before, self.unit_id):
+                lock = lock_book.lock_of(unit, Quarter.of(day)) if unit else None
+                if lock is not None:
+                    raise ValidationError({"unit": lock.message})
+
 
 class InitiativeEvaluation(PeriodLocked, Versioned):
     lock_fields = ("initiative_id", "evaluated_on")
@@ -957,8 +985,8 @@ class Exemplar(PeriodLocked, Versioned):
 
 
 class ServiceFigure(PeriodLocked, Versioned):
-    lock_fields = ("unit_id", "period_end")
-    lock_place = day_place("unit_id", "period_end")
+    lock_fields = ("unit_id", "period_start", "period_end")
+    lock_place = span_place("unit_id", "period_start", "period_end")
 
     """
     Administrative dossiers an agency handled over a period, as it declared them.
@@ -1109,8 +1137,8 @@ class Metric(models.TextChoices):
 
 
 class DeclaredFigure(PeriodLocked, Versioned):
-    lock_fields = ("unit_id", "period_end")
-    lock_place = day_place("unit_id", "period_end")
+    lock_fields = ("unit_id", "period_start", "period_end")
+    lock_place = span_place("unit_id", "period_start", "period_end")
 
     Metric = Metric
 

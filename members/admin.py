@@ -51,8 +51,8 @@ class AttendanceAdmin(PeriodLockedAdminMixin, TrackerImportExportMixin, BaseAdmi
     search_fields = ["member__full_name", "member__card_number", "session__topic", "session__unit__code"]
     readonly_fields = ["session", "member", "status", "reason"]
 
-    def lock_subject(self, obj):
-        return obj.session  # a roll call is locked with its meeting
+    def lock_subjects(self, obj):
+        return [obj.session]  # a roll call is locked with its meeting
 
     def has_add_permission(self, request):
         return False  # taken on the session's form, for the whole cell at once

@@ -7,13 +7,15 @@ exceptions; and the guard every locked record's admin wears (PeriodLockedAdminMi
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from reporting.locks import LockBook, locked_records
 from reporting.models import DeadlineRule, LockException, Submission
-from tracker.admin import BaseAdmin, UnitSubtreeFilter
+from tracker.admin import AdminForm, BaseAdmin, UnitSubtreeFilter
 
 
 class PeriodLockedAdminMixin:
@@ -23,12 +25,12 @@ class PeriodLockedAdminMixin:
     with the same words (the model's clean).
     """
 
-    def lock_subject(self, obj):
-        """The record whose unit and quarter lock `obj` (an attendance row: its meeting)."""
-        return obj
+    def lock_subjects(self, obj):
+        """The records whose unit and quarter lock `obj` (a roll-call row: its meeting; a good model: its evaluations)."""
+        return [obj]
 
     def lock_of(self, objects):
-        return locked_records([self.lock_subject(obj) for obj in objects], LockBook())
+        return locked_records([subject for obj in objects for subject in self.lock_subjects(obj)], LockBook())
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "GET" and object_id:
@@ -67,6 +69,26 @@ class PeriodLockedAdminMixin:
             modeladmin.message_user(request, lock.message, messages.ERROR)
             return None
         return delete_selected(modeladmin, request, queryset)
+
+
+class LockedRowForm(AdminForm):
+    """An inline row of a locked kind: posted back unchanged, it is left alone (its parent may still change)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # Read by PeriodLocked.clean, which the model validation after this runs.
+        self.instance._lock_unchanged = self.instance.pk is not None and not self.has_changed()
+        return cleaned
+
+
+class LockedInlineFormSet(BaseInlineFormSet):
+    """The rows of an inline of a locked kind: a locked row is not deleted (a changed one is refused by its model)."""
+
+    def clean(self):
+        super().clean()
+        lock = locked_records([form.instance for form in self.deleted_forms if form.instance.pk], LockBook())
+        if lock:
+            raise ValidationError(lock.message)
 
 
 @admin.register(DeadlineRule)

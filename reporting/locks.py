@@ -231,7 +231,8 @@ class PeriodLocked(models.Model):
 
     def clean(self):
         super().clean()
-        self.refuse_if_locked()
+        if not getattr(self, "_lock_unchanged", False):  # an inline row posted back as it was
+            self.refuse_if_locked()
 
     def lock_values(self):
         return {name: getattr(self, name, None) for name in self.lock_fields}
@@ -240,18 +241,25 @@ class PeriodLocked(models.Model):
         """(unit or unit id, Quarter, field the message goes beside) for these values, or None."""
         raise NotImplementedError
 
+    def stored_lock_values(self):
+        """The place the record is saved at: as it was read, or (a copy made from its history, to revert) as stored."""
+        if self.pk is None:
+            return None
+        read = getattr(self, "_lock_values_read", None)
+        if read is None:
+            read = type(self)._base_manager.filter(pk=self.pk).values(*self.lock_fields).first()
+        return read
+
     def locks(self, lock_book=None):
         """The Locks that stop this record from being saved as it is, or deleted: new place, then old."""
         lock_book = lock_book or book()
         found = []
         values = self.lock_values()
-        places = [self.lock_place(values)]
-        read = getattr(self, "_lock_values_read", None)
-        if read is not None and self.pk is not None and read != values:
-            places.append(self.lock_place(read))
+        places = as_places(self.lock_place(values))
+        stored = self.stored_lock_values()
+        if stored is not None and stored != values:
+            places += as_places(self.lock_place(stored))
         for place in places:
-            if place is None:
-                continue
             unit, quarter, field = place
             if unit == getattr(self, "unit_id", None) and type(self).unit.is_cached(self):
                 unit = self.unit  # read already (an import's code lookup, a form's choice): no query
@@ -265,6 +273,39 @@ class PeriodLocked(models.Model):
         if found:
             field, lock = found[0]
             raise ValidationError({field: lock.message}, code="locked")
+
+
+def as_places(place):
+    """lock_place's answer as a list: None, one (unit, quarter, field), or several (a figure over quarters)."""
+    if place is None:
+        return []
+    return list(place) if isinstance(place, list) else [place]
+
+
+def quarters_between(start, end):
+    """The quarters a span of days overlaps, at most 40 (a figure over ten years)."""
+    if not isinstance(start, datetime.date) or not isinstance(end, datetime.date) or end < start:
+        return []
+    quarters, quarter = [], Quarter.of(start)
+    while quarter.start <= end and len(quarters) < 40:
+        quarters.append(quarter)
+        quarter = quarter.next()
+    return quarters
+
+
+def span_place(unit_field, start_field, end_field):
+    """lock_place for a record over a span of days: every quarter it overlaps (it shows in each)."""
+
+    def place(self, values):
+        unit = values.get(unit_field)
+        if unit is None:
+            return None
+        quarters = quarters_between(values.get(start_field), values.get(end_field))
+        if not quarters and isinstance(values.get(end_field), datetime.date):
+            quarters = [Quarter.of(values[end_field])]
+        return [(unit, quarter, end_field) for quarter in quarters]
+
+    return place
 
 
 def quarter_of_day(day):

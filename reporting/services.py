@@ -133,18 +133,27 @@ def submit(*, unit, period: Period, user, now=None):
             _("This report is already %(status)s: it cannot be submitted again.")
             % {"status": submission.get_status_display().lower()}
         )
-    content = content_of(unit, period, today=timezone.localdate(now))
+    today = timezone.localdate(now)
+    if today < period.end:
+        # Accepting it would lock the rest of the period's records before they happen.
+        raise ValidationError(
+            _("The report for %(period)s can be submitted from %(day)s, its last day.")
+            % {"period": period.label, "day": period.end.strftime("%d/%m/%Y")}
+        )
+    content = content_of(unit, period, today=today)
     deadline = deadline_of(unit, period)
     submission = submission or Submission(unit=unit, **period.filter())
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_by = user
     submission.submitted_at = now
-    submission.first_submitted_at = submission.first_submitted_at or now
+    if not content.is_empty:
+        # On time is judged by the first report with something in it: an empty one returned
+        # and filled in after the deadline is late.
+        submission.first_submitted_at = submission.first_submitted_at or now
     submission.deadline = deadline
     # No deadline (a period before the cycle): nothing to be late for.
-    submission.on_time = (
-        deadline is None or timezone.localtime(submission.first_submitted_at).date() <= deadline
-    )
+    handed_in = timezone.localtime(submission.first_submitted_at or now).date()
+    submission.on_time = deadline is None or handed_in <= deadline
     submission.is_empty = content.is_empty
     submission.figures = json.dumps(content.snapshot(), ensure_ascii=False)
     submission.reviewed_by = submission.reviewed_at = None
@@ -385,8 +394,12 @@ def quarter_panel(user, unit, quarter):
                 "period": period,
                 "submission": submission,
                 "deadline": deadlines.due_on(period, level),
-                "can_submit": may_submit(user, unit) and status in (None, SubmissionStatus.RETURNED),
+                "can_submit": may_submit(user, unit)
+                and status in (None, SubmissionStatus.RETURNED)
+                and timezone.localdate() >= period.end,
                 "can_review": may_review(user, unit) and status == SubmissionStatus.SUBMITTED,
+                "opens_on": period.end,
+                "open": timezone.localdate() >= period.end,
             }
         )
     return panel

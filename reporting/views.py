@@ -117,7 +117,10 @@ def period_context(request, unit, period, form):
         "content": services.content_of(unit, period),
         "below": services.status_list_below(unit, period),
         "waiting": services.waiting_below(unit, period) if unit.kind != Unit.Kind.CELL else [],
-        "can_submit": services.may_submit(request.user, unit) and status in (None, SubmissionStatus.RETURNED),
+        "can_submit": services.may_submit(request.user, unit)
+        and status in (None, SubmissionStatus.RETURNED)
+        and timezone.localdate() >= period.end,
+        "opens_on": period.end if timezone.localdate() < period.end else None,
         "can_review": services.may_review(request.user, unit) and status == SubmissionStatus.SUBMITTED,
         "can_excuse": services.may_review(request.user, unit)
         and status not in (SubmissionStatus.ACCEPTED, SubmissionStatus.EXCUSED),
