@@ -30,8 +30,16 @@ def january(monkeypatch):
 def test_a_secretary_submits_and_the_clerk_returns_then_accepts(browser, live_server, people, tree, january):
     user_grant(username="cecil", unit_code="STP-VP", role=Role.UNIT_EDITOR, password=PASSWORD)
     session = make_session(tree["STP-VP"], date=datetime.date(2026, 11, 5), topic="Về phong cách quần chúng")
-    phone = browser.new_context(locale="vi-VN", viewport=PHONE).new_page()
-    desk = browser.new_context(locale="vi-VN", viewport=DESKTOP).new_page()
+    contexts = [browser.new_context(locale="vi-VN", viewport=size) for size in (PHONE, DESKTOP)]
+    try:
+        walk(live_server, session, *(context.new_page() for context in contexts))
+    finally:
+        # Closed before the live server stops: their open connections would outlive it.
+        for context in contexts:
+            context.close()
+
+
+def walk(live_server, session, phone, desk):
     log_in(phone, live_server, "cecil")
     log_in(desk, live_server, "alice")
 
