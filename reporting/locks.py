@@ -73,8 +73,8 @@ def reviewer_name(user):
 class LockBook:
     """
     The locks of some units' quarters: accepted submissions, lock exceptions and
-    deadline rules read a few queries at a time (per unit and year, or in bulk with
-    `preload`), then answered from memory. One per form, one per import.
+    deadline rules read a few queries at a time (per unit, or for a whole file's units
+    with `preload_units`), then answered from memory. One per form, one per import.
     """
 
     def __init__(self, today=None):
@@ -86,7 +86,7 @@ class LockBook:
         self.accepted = {}  # (unit_id, year) -> {Period: (day, by)}
         self.exceptions = {}  # (unit_id, year) -> {Period: until}
         self.found = {}  # (unit_id, Quarter) -> Lock or None
-        self.complete = set()  # units whose every year is read (preload_units)
+        self.complete = set()  # units whose locks are read
 
     def unit(self, unit_or_id):
         if isinstance(unit_or_id, Unit):
@@ -98,30 +98,18 @@ class LockBook:
             )
         return self.units[unit_or_id]
 
-    def preload(self, unit_ids, years):
-        """Read the locks of these units (and their blocs) for these years in three queries."""
-        unit_ids, years = set(unit_ids) - {None}, set(years) - {None}
-        if not unit_ids or not years:
-            return
-        missing = unit_ids - set(self.units)
-        for unit in Unit.objects.filter(pk__in=missing).only("name", "parent_name", "path", "kind"):
-            self.units[unit.pk] = unit
-        ids = unit_ids | {root_id(self.units[pk]) for pk in unit_ids if pk in self.units}
-        self.read(ids, years)
-
     def preload_units(self, units):
-        """Read the locks of these units (Unit objects) and of their blocs, every year: three queries."""
-        units = [unit for unit in units if unit.pk not in self.complete]
-        if not units:
-            return
+        """Read the locks of these units (Unit objects) and of their blocs before asking: two queries."""
+        units = list(units)
         for unit in units:
             self.units.setdefault(unit.pk, unit)
-        ids = {unit.pk for unit in units} | {root_id(unit) for unit in units}
-        ids -= self.complete
-        for row in Unit.objects.filter(pk__in=ids - set(self.units)).only(
-            "name", "parent_name", "path", "kind"
-        ):
-            self.units[row.pk] = row
+        self.read({unit.pk for unit in units} | {root_id(unit) for unit in units})
+
+    def read(self, unit_ids):
+        """The accepted reports and lock exceptions of these units, every year (a unit has a few a year)."""
+        ids = set(unit_ids) - self.complete
+        if not ids:
+            return
         self.complete |= ids
         accepted = Submission.objects.filter(unit_id__in=ids, status=SubmissionStatus.ACCEPTED)
         for row in accepted.select_related("reviewed_by"):
@@ -133,30 +121,6 @@ class LockBook:
         for row in LockException.objects.filter(unit_id__in=ids):
             self.exceptions.setdefault((row.unit_id, row.year), {})[row.period] = row.until
 
-    def read(self, unit_ids, years):
-        wanted = [
-            (unit_id, year)
-            for unit_id in unit_ids
-            for year in years
-            if (unit_id, year) not in self.accepted and unit_id not in self.complete
-        ]
-        if not wanted:
-            return
-        ids, wanted_years = {key[0] for key in wanted}, {key[1] for key in wanted}
-        for key in wanted:
-            self.accepted[key], self.exceptions[key] = {}, {}
-        accepted = Submission.objects.filter(
-            unit_id__in=ids, year__in=wanted_years, status=SubmissionStatus.ACCEPTED
-        ).select_related("reviewed_by")
-        wanted = set(wanted)  # the query may bring other pairs of these units and years: they are read later
-        for row in accepted:
-            if (row.unit_id, row.year) in wanted:
-                when = timezone.localtime(row.reviewed_at).date()
-                self.accepted[(row.unit_id, row.year)][row.period] = (when, reviewer_name(row.reviewed_by))
-        for row in LockException.objects.filter(unit_id__in=ids, year__in=wanted_years):
-            if (row.unit_id, row.year) in wanted:
-                self.exceptions[(row.unit_id, row.year)][row.period] = row.until
-
     def lock_of(self, unit, quarter: Quarter):
         """The Lock on the records of `unit` (a Unit or its id) in `quarter`, or None; worked out once per book."""
         key = (unit.pk if isinstance(unit, Unit) else unit, quarter)
@@ -167,7 +131,7 @@ class LockBook:
     def work_out(self, unit, quarter):
         unit = self.unit(unit)
         bloc_id = root_id(unit)
-        self.read({unit.pk, bloc_id}, {quarter.year})
+        self.read({unit.pk, bloc_id})
         periods = Period.containing(quarter)
         exceptions = self.exceptions.get((unit.pk, quarter.year), {})
         if any(exceptions.get(period, datetime.date.min) >= self.today for period in periods):
@@ -306,10 +270,6 @@ def span_place(unit_field, start_field, end_field):
         return [(unit, quarter, end_field) for quarter in quarters]
 
     return place
-
-
-def quarter_of_day(day):
-    return Quarter.of(day) if isinstance(day, datetime.date) else None
 
 
 def day_place(unit_field, day_field):

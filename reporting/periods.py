@@ -6,7 +6,6 @@ are reported at all is rules.REPORTED_PERIODS; what a quarter's records belong t
 every period that contains the quarter (its quarter, its half, its year).
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.db import models
@@ -98,15 +97,6 @@ class Period:
     def __str__(self):
         return self.label
 
-    def contains(self, quarter: Quarter):
-        return quarter in self.quarters
-
-    def filter(self, prefix=""):
+    def filter(self):
         """The lookups of a Submission-like row of this period."""
-        return {f"{prefix}period_kind": self.kind, f"{prefix}year": self.year, f"{prefix}number": self.number}
-
-
-def local_day(value: datetime.datetime):
-    from django.utils import timezone
-
-    return timezone.localtime(value).date()
+        return {"period_kind": self.kind, "year": self.year, "number": self.number}

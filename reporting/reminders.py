@@ -69,60 +69,70 @@ def secretaries(unit_ids):
     return found
 
 
-def deadline_messages(today, deadlines):
-    """Due in REMINDER_DAYS_BEFORE days or less with nothing submitted; late since yesterday or before."""
-    messages = []
+def open_deadlines(today, deadlines):
+    """(period, kinds of unit, due, closes) of last year's and this year's reports that have a deadline."""
     for period in reported_periods(today.year - 1) + reported_periods(today.year):
         for level, kinds in KINDS_OF_LEVEL.items():
             due, closes = deadlines.due_on(period, level), deadlines.closes_on(period, level)
-            if due is None:
+            if due is not None:
+                yield period, kinds, due, closes
+
+
+def not_submitted(units, period, kinds):
+    """The active units of these kinds with nothing submitted for the period, in tree order."""
+    return (
+        units.filter(kind__in=kinds, is_active=True)
+        .exclude(pk__in=Submission.objects.filter(**period.filter()).values("unit"))
+        .order_by("path")
+    )
+
+
+def deadline_messages(today, deadlines):
+    """Due in REMINDER_DAYS_BEFORE days or less with nothing submitted; late since yesterday or before."""
+    messages = []
+    for period, kinds, due, closes in open_deadlines(today, deadlines):
+        soon = due - datetime.timedelta(days=rules.REMINDER_DAYS_BEFORE) <= today <= due
+        late = due < today <= closes
+        if not (soon or late):
+            continue
+        units = list(not_submitted(Unit.objects.all(), period, kinds))
+        people = secretaries([unit.pk for unit in units])
+        for unit in units:
+            if unit.pk not in people:
                 continue
-            soon = due - datetime.timedelta(days=rules.REMINDER_DAYS_BEFORE) <= today <= due
-            late = due < today <= closes
-            if not (soon or late):
-                continue
-            units = list(
-                Unit.objects.filter(kind__in=kinds, is_active=True)
-                .exclude(pk__in=Submission.objects.filter(**period.filter()).values("unit"))
-                .order_by("path")
-            )
-            people = secretaries([unit.pk for unit in units])
-            for unit in units:
-                if unit.pk not in people:
-                    continue
-                values = {
-                    "unit": unit.label,
-                    "period": period.label,
-                    "due": day(due),
-                    "closes": day(closes),
-                    "url": unit_url(unit, period),
-                    "days": (due - today).days,
-                }
-                if soon:
-                    subject = _("Report for %(period)s due by %(due)s — %(unit)s") % values
-                    body = (
-                        ngettext(
-                            "The report of %(unit)s for %(period)s is due by %(due)s (in %(days)s day) and has not "
-                            "been submitted.",
-                            "The report of %(unit)s for %(period)s is due by %(due)s (in %(days)s days) and has not "
-                            "been submitted.",
-                            values["days"],
-                        )
-                        % values
+            values = {
+                "unit": unit.label,
+                "period": period.label,
+                "due": day(due),
+                "closes": day(closes),
+                "url": unit_url(unit, period),
+                "days": (due - today).days,
+            }
+            if soon:
+                subject = _("Report for %(period)s due by %(due)s — %(unit)s") % values
+                body = (
+                    ngettext(
+                        "The report of %(unit)s for %(period)s is due by %(due)s (in %(days)s day) and has not "
+                        "been submitted.",
+                        "The report of %(unit)s for %(period)s is due by %(due)s (in %(days)s days) and has not "
+                        "been submitted.",
+                        values["days"],
                     )
-                    key = f"due:{period.slug}:{unit.pk}"
-                else:
-                    subject = _("Report for %(period)s is late — %(unit)s") % values
-                    body = (
-                        _(
-                            "The report of %(unit)s for %(period)s was due by %(due)s and has not been submitted. "
-                            "The period's records lock after %(closes)s."
-                        )
-                        % values
+                    % values
+                )
+                key = f"due:{period.slug}:{unit.pk}"
+            else:
+                subject = _("Report for %(period)s is late — %(unit)s") % values
+                body = (
+                    _(
+                        "The report of %(unit)s for %(period)s was due by %(due)s and has not been submitted. "
+                        "The period's records lock after %(closes)s."
                     )
-                    key = f"late:{period.slug}:{unit.pk}"
-                body += "\n" + _("Submit it from the unit's page: %(url)s") % values
-                messages.append(Message(people[unit.pk], key, subject, body))
+                    % values
+                )
+                key = f"late:{period.slug}:{unit.pk}"
+            body += "\n" + _("Submit it from the unit's page: %(url)s") % values
+            messages.append(Message(people[unit.pk], key, subject, body))
     return messages
 
 
@@ -179,21 +189,13 @@ def weekly_messages(today, now, deadlines):
             continue
         under = Unit.objects.for_subtree(bloc)
         late = []
-        for period in reported_periods(today.year - 1) + reported_periods(today.year):
-            for level, kinds in KINDS_OF_LEVEL.items():
-                due, closes = deadlines.due_on(period, level), deadlines.closes_on(period, level)
-                if due is None or not due < today <= closes:
-                    continue
-                missing = (
-                    under.filter(kind__in=kinds, is_active=True)
-                    .exclude(pk__in=Submission.objects.filter(**period.filter()).values("unit"))
-                    .order_by("path")
-                )
+        for period, kinds, due, closes in open_deadlines(today, deadlines):
+            if due < today <= closes:
                 late += [
                     "- "
                     + _("%(unit)s: %(period)s, due by %(due)s")
                     % {"unit": unit.label, "period": period.label, "due": day(due)}
-                    for unit in missing
+                    for unit in not_submitted(under, period, kinds)
                 ]
         returned = [
             f"- {submission.unit.label}: {submission.period_label} — {submission.reason}"

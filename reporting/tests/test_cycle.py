@@ -267,7 +267,7 @@ def test_one_lock_book_reads_units_and_years_in_any_order(tree, people, clock):
         services.submit(unit=tree[code], period=period, user=boss)
         services.accept(unit=tree[code], period=period, user=boss)
     book = LockBook()
-    book.preload([tree["STP-VP"].pk, tree["STP-TT"].pk], [2025])
+    book.preload_units([tree["STP-VP"]])
     asked = [(code, Quarter(year, 4)) for code in ("STP-VP", "STP-TT") for year in (2025, 2026)]
     found = [(code, quarter.year, book.lock_of(tree[code], quarter) is not None) for code, quarter in asked]
     assert found == [
